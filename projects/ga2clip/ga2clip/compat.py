@@ -1,0 +1,108 @@
+"""Compatibility fixes for mmaction2 1.2.0 / mmengine 0.10.7 on current torch.
+
+Applied once by ``import ga2clip``. Each fix is independent, guarded, and can
+be deleted when upstream releases a fix (see the note on each):
+
+1. ``mmaction.models.localizers.drn`` is missing from the mmaction2 1.2.0
+   wheel (open-mmlab/mmaction2#2714), which breaks ``import mmaction.models``.
+   We install a placeholder module whose ``DRN`` raises a clear ImportError.
+   Remove when mmaction2 ships the module.
+2. torch >= 2.6 loads with ``weights_only=True`` by default, but mmengine
+   checkpoints hold ``HistoryBuffer``/numpy objects, so ``--resume`` and
+   ``load_from`` fail. We re-register mmengine's local-file loader with
+   ``weights_only=False``. This loader serves the *user's own* mmengine
+   checkpoints; third-party weights (CLIP, official GA2-CLIP) are loaded by
+   :mod:`ga2clip.models.weights` with ``weights_only=True``.
+   Remove when mmengine passes ``weights_only`` itself.
+3. Distributed training without CUDA: mmengine's ``pytorch`` launcher calls
+   ``torch.cuda.set_device``. When CUDA is absent we initialise the process
+   group with gloo instead. The matching DDP wrapper without ``device_ids`` is
+   :class:`ga2clip.engine.CPUCompatDDP` (set in ``configs/_base_/default_runtime.py``).
+   Remove when mmengine supports CPU DDP.
+"""
+import importlib.util
+import os
+import sys
+import types
+
+_APPLIED = False
+
+
+def _fix_missing_drn():
+    name = 'mmaction.models.localizers.drn'
+    if name in sys.modules:
+        return
+    try:
+        if importlib.util.find_spec(name) is not None:
+            return  # upstream ships it: nothing to do
+    except ModuleNotFoundError:
+        pass
+    except ImportError:
+        pass
+
+    pkg = types.ModuleType(name)
+    pkg.__path__ = []  # mark as package
+    sub = types.ModuleType(name + '.drn')
+
+    class DRN:  # noqa: D401 - placeholder
+        """Placeholder: DRN is missing from the mmaction2 1.2.0 wheel."""
+
+        def __init__(self, *args, **kwargs):
+            raise ImportError(
+                'mmaction2 1.2.0 wheel lacks mmaction.models.localizers.drn '
+                '(open-mmlab/mmaction2#2714); install mmaction2 from source '
+                'to use DRN.')
+
+    sub.DRN = DRN
+    pkg.DRN = DRN
+    pkg.drn = sub
+    sys.modules[name] = pkg
+    sys.modules[name + '.drn'] = sub
+
+
+def _fix_weights_only_resume():
+    import torch
+    from mmengine.runner.checkpoint import CheckpointLoader
+
+    def load_local_checkpoint(filename, map_location):
+        filename = os.path.expanduser(filename)
+        if not os.path.isfile(filename):
+            raise FileNotFoundError(
+                f'checkpoint not found: {filename} (check the path given to '
+                '--resume/load_from/test checkpoint)')
+        return torch.load(
+            filename, map_location=map_location, weights_only=False)
+
+    CheckpointLoader.register_scheme(
+        prefixes='', loader=load_local_checkpoint, force=True)
+
+
+def _fix_cpu_distributed():
+    import torch
+    import torch.distributed as torch_dist
+    from mmengine.dist import utils as dist_utils
+
+    original = dist_utils._init_dist_pytorch
+    if getattr(original, '_ga2clip_patched', False):
+        return
+
+    def init_dist_pytorch(backend, init_backend='torch', **kwargs):
+        if torch.cuda.is_available():
+            return original(backend, init_backend=init_backend, **kwargs)
+        if backend == 'nccl':
+            backend = 'gloo'
+        torch_dist.init_process_group(backend=backend, **kwargs)
+
+    init_dist_pytorch._ga2clip_patched = True
+    dist_utils._init_dist_pytorch = init_dist_pytorch
+
+
+def apply():
+    """Apply every fix once (idempotent)."""
+    global _APPLIED
+    if _APPLIED:
+        return
+    _fix_missing_drn()
+    _fix_weights_only_resume()
+    _fix_cpu_distributed()
+    _APPLIED = True

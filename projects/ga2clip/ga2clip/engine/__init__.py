@@ -1,0 +1,4 @@
+from .ddp import CPUCompatDDP
+from .hooks import VocabularyHook
+
+__all__ = ['CPUCompatDDP', 'VocabularyHook']

@@ -1,0 +1,3 @@
+from .clip_configs import register_model_configs
+
+register_model_configs()

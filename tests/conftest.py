@@ -1,0 +1,60 @@
+"""Shared pytest fixtures: generated videos and tiny models (CPU, offline)."""
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault('OMP_NUM_THREADS', '2')
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def write_video(path, num_frames=8, size=32, seed=0, color=None):
+    """Write a small mp4 (mp4v) with cv2; each frame a coloured square that
+    moves, on a noisy background. Returns the path."""
+    import cv2
+    rng = np.random.default_rng(seed)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    writer = cv2.VideoWriter(
+        str(path), cv2.VideoWriter_fourcc(*'mp4v'), 8, (size, size))
+    assert writer.isOpened(), f'cv2 cannot write {path}'
+    color = rng.integers(0, 255, 3) if color is None else np.asarray(color)
+    for t in range(num_frames):
+        frame = rng.integers(0, 40, (size, size, 3), dtype=np.uint8)
+        x = (t * 2) % (size // 2)
+        frame[size // 4:size // 4 + size // 3, x:x + size // 3] = color
+        writer.write(frame)
+    writer.release()
+    return path
+
+
+@pytest.fixture(scope='session')
+def video_factory():
+    return write_video
+
+
+@pytest.fixture(scope='session')
+def tiny_video_dataset(tmp_path_factory):
+    """A tiny labelled video set: 3 classes x 4 videos, 8 frames at 32 px.
+
+    Returns a dict with ``root`` (video folder), ``ann`` (``path label``
+    list), ``classes`` (``id,name`` csv) and ``names``.
+    """
+    root = tmp_path_factory.mktemp('tiny_videos')
+    names = ['red square', 'green square', 'blue square']
+    colors = [(0, 0, 255), (0, 255, 0), (255, 0, 0)]  # BGR
+    lines = []
+    for label, color in enumerate(colors):
+        for i in range(4):
+            rel = f'c{label}_{i}.mp4'
+            write_video(root / 'videos' / rel, seed=10 * label + i,
+                        color=color)
+            lines.append(f'{rel} {label}')
+    ann = root / 'ann.txt'
+    ann.write_text('\n'.join(lines) + '\n')
+    classes = root / 'classes.csv'
+    classes.write_text('id,name\n' + ''.join(
+        f'{i},{n}\n' for i, n in enumerate(names)))
+    return dict(root=root, video_root=root / 'videos', ann=ann,
+                classes=classes, names=names)
