@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Distributed testing with torchrun on one node.
+#   bash tools/dist_test.sh CONFIG CHECKPOINT NUM_PROCS [test.py args...]
+# Env: PYTHON, NNODES, NODE_RANK, MASTER_ADDR, PORT (as dist_train.sh).
+set -euo pipefail
+source "$(dirname "$0")/_python.sh"
+CONFIG=$1
+CHECKPOINT=$2
+GPUS=$3
+NNODES=${NNODES:-1}
+NODE_RANK=${NODE_RANK:-0}
+PORT=${PORT:-29500}
+MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
+"$PYTHON" -m torch.distributed.run --nnodes="$NNODES" --node_rank="$NODE_RANK" \
+    --master_addr="$MASTER_ADDR" --nproc_per_node="$GPUS" --master_port="$PORT" \
+    "$(dirname "$0")/test.py" "$CONFIG" "$CHECKPOINT" --launcher pytorch "${@:4}"
