@@ -97,11 +97,20 @@ def _fix_cpu_distributed():
     dist_utils._init_dist_pytorch = init_dist_pytorch
 
 
+def _quiet_mmcv_lite_warning():
+    # mmcv-lite has no compiled ops; mmcv warns about it on every import of
+    # mmcv.cnn.bricks.transformer although GA2-CLIP uses none of them.
+    import warnings
+    warnings.filterwarnings(
+        'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+
+
 def apply():
     """Apply every fix once (idempotent)."""
     global _APPLIED
     if _APPLIED:
         return
+    _quiet_mmcv_lite_warning()
     _fix_missing_drn()
     _fix_weights_only_resume()
     _fix_cpu_distributed()
