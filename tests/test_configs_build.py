@@ -47,6 +47,20 @@ def _offline_model_cfg(model_cfg):
     return model_cfg
 
 
+def _ann_files(node):
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == 'ann_file' and isinstance(value, str):
+                found.append(value)
+            else:
+                found.extend(_ann_files(value))
+    elif isinstance(node, (list, tuple)):
+        for item in node:
+            found.extend(_ann_files(item))
+    return found
+
+
 def test_there_are_configs():
     assert len(CONFIG_FILES) >= 5, CONFIG_FILES
 
@@ -82,8 +96,19 @@ def test_config_builds(path):
         ds_cfg = loader['dataset']
         key = ('dataset', repr(ds_cfg))
         if key not in _BUILT:
-            dataset = DATASETS.build(copy.deepcopy(ds_cfg))
-            _BUILT[key] = len(dataset)
+            missing = [f for f in _ann_files(ds_cfg) if not osp.isfile(f)]
+            if missing:
+                # Lists the user makes from their own download (e.g. the
+                # K400 train list): building must fail naming the file.
+                with pytest.raises(Exception) as info:
+                    DATASETS.build(copy.deepcopy(ds_cfg))
+                assert any(m in str(info.value) for m in missing), (
+                    str(info.value), missing)
+                _BUILT[key] = 0
+            else:
+                dataset = DATASETS.build(copy.deepcopy(ds_cfg))
+                _BUILT[key] = len(dataset)
+                assert len(dataset) > 0, ds_cfg
         evaluator = cfg.get(f'{split}_evaluator')
         if evaluator:
             for metric in (evaluator if isinstance(evaluator, (list, tuple))

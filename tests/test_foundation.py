@@ -1,0 +1,80 @@
+"""Import, registration and command-line error handling of the tools."""
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO_ROOT
+
+PY = sys.executable
+
+
+def test_import_registers_components():
+    import ga2clip  # noqa: F401
+    from mmaction.registry import HOOKS, MODEL_WRAPPERS
+    assert HOOKS.get('VocabularyHook') is not None
+    assert MODEL_WRAPPERS.get('CPUCompatDDP') is not None
+    # compat fix 1: mmaction.models imports despite the missing drn module
+    import mmaction.models  # noqa: F401
+    from mmaction.models.localizers.drn import DRN
+    with pytest.raises(ImportError, match='2714'):
+        DRN()
+
+
+def test_compat_weights_only_loader(tmp_path):
+    """compat fix 2: mmengine checkpoints with HistoryBuffer objects load."""
+    import torch
+    import ga2clip  # noqa: F401
+    from mmengine.logging import HistoryBuffer
+    from mmengine.runner.checkpoint import _load_checkpoint
+    path = tmp_path / 'ckpt.pth'
+    torch.save({'meta': {'buf': HistoryBuffer()}, 'state_dict': {}}, path)
+    ckpt = _load_checkpoint(str(path), map_location='cpu')
+    assert isinstance(ckpt['meta']['buf'], HistoryBuffer)
+    with pytest.raises(FileNotFoundError, match='nope.pth'):
+        _load_checkpoint(str(tmp_path / 'nope.pth'), map_location='cpu')
+
+
+def _run(args, **kw):
+    return subprocess.run([PY, *args], cwd=REPO_ROOT, capture_output=True,
+                          text=True, timeout=300, **kw)
+
+
+def _one_line_error(proc, *needles):
+    assert proc.returncode != 0, proc.stdout + proc.stderr
+    lines = [ln for ln in proc.stderr.strip().splitlines() if ln.strip()]
+    assert lines, proc.stdout
+    last = lines[-1]
+    assert last.startswith('error:'), proc.stderr
+    for needle in needles:
+        assert needle in last, (needle, last)
+    assert 'Traceback' not in proc.stderr, proc.stderr
+
+
+def test_train_missing_config():
+    proc = _run(['tools/train.py', 'configs/does_not_exist.py'])
+    _one_line_error(proc, 'configs/does_not_exist.py')
+
+
+def test_test_missing_config_and_checkpoint():
+    proc = _run(['tools/test.py', 'nope_cfg.py', 'x.pth'])
+    _one_line_error(proc, 'nope_cfg.py')
+    proc = _run(['tools/test.py', 'configs/_base_/default_runtime.py',
+                 'missing_ckpt.pth'])
+    _one_line_error(proc, 'missing_ckpt.pth')
+
+
+def test_malformed_cfg_options():
+    cfg = 'configs/_base_/default_runtime.py'
+    proc = _run(['tools/train.py', cfg, '--cfg-options', 'log_level'])
+    _one_line_error(proc, "'log_level'", 'KEY=VALUE')
+    proc = _run(['tools/train.py', cfg, '--cfg-options', 'no_such_key=3'])
+    _one_line_error(proc, "'no_such_key'")
+
+
+def test_dist_scripts_are_valid_bash():
+    for name in ('dist_train.sh', 'dist_test.sh', 'slurm_train.sh',
+                 'slurm_test.sh', 'setup_env.sh', 'run_tests.sh'):
+        proc = subprocess.run(['bash', '-n', str(REPO_ROOT / 'tools' / name)],
+                              capture_output=True, text=True)
+        assert proc.returncode == 0, (name, proc.stderr)
