@@ -78,3 +78,28 @@ def test_dist_scripts_are_valid_bash():
         proc = subprocess.run(['bash', '-n', str(REPO_ROOT / 'tools' / name)],
                               capture_output=True, text=True)
         assert proc.returncode == 0, (name, proc.stderr)
+
+
+def test_compat_atomic_checkpoint_write(tmp_path, monkeypatch):
+    """compat fix 4: a write that dies midway leaves the old file intact."""
+    import ga2clip  # noqa: F401
+    from mmengine.fileio import get_file_backend
+    target = tmp_path / 'epoch_1.pth'
+    backend = get_file_backend(str(target))
+    backend.put(b'old-checkpoint', str(target))
+    assert target.read_bytes() == b'old-checkpoint'
+
+    import os as _os
+    real_fsync = _os.fsync
+
+    def dying_fsync(fd):
+        raise KeyboardInterrupt('killed mid-write')
+
+    monkeypatch.setattr(_os, 'fsync', dying_fsync)
+    with pytest.raises(KeyboardInterrupt):
+        backend.put(b'new-but-never-finished', str(target))
+    monkeypatch.setattr(_os, 'fsync', real_fsync)
+    assert target.read_bytes() == b'old-checkpoint'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['epoch_1.pth']
+    backend.put_text('epoch_2.pth', str(tmp_path / 'last_checkpoint'))
+    assert (tmp_path / 'last_checkpoint').read_text() == 'epoch_2.pth'

@@ -19,6 +19,12 @@ be deleted when upstream releases a fix (see the note on each):
    group with gloo instead. The matching DDP wrapper without ``device_ids`` is
    :class:`ga2clip.engine.CPUCompatDDP` (set in ``configs/_base_/default_runtime.py``).
    Remove when mmengine supports CPU DDP.
+4. Crash-safe checkpoints: mmengine's local file backend writes checkpoints
+   (and the ``last_checkpoint`` pointer) in place, so a kill mid-write can
+   leave a truncated file that ``--resume auto`` then picks up. We make
+   ``LocalBackend.put``/``put_text`` write to a temporary file in the same
+   folder, fsync it and ``os.replace`` it over the target (atomic on POSIX).
+   Remove when mmengine writes atomically.
 """
 import importlib.util
 import os
@@ -97,6 +103,47 @@ def _fix_cpu_distributed():
     dist_utils._init_dist_pytorch = init_dist_pytorch
 
 
+def _fix_atomic_checkpoint_writes():
+    import tempfile
+
+    import mmengine
+    from mmengine.fileio.backends.local_backend import LocalBackend
+
+    if getattr(LocalBackend.put, '_ga2clip_patched', False):
+        return
+
+    def _atomic_write(data: bytes, filepath) -> None:
+        filepath = os.fspath(filepath)
+        folder = os.path.dirname(filepath) or '.'
+        mmengine.mkdir_or_exist(folder)
+        fd, tmp = tempfile.mkstemp(
+            dir=folder, prefix='.' + os.path.basename(filepath) + '.',
+            suffix='.tmp')
+        try:
+            with os.fdopen(fd, 'wb') as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600 files
+            os.replace(tmp, filepath)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+            raise
+
+    def put(self, obj, filepath):
+        _atomic_write(obj, filepath)
+
+    def put_text(self, obj, filepath, encoding='utf-8'):
+        _atomic_write(obj.encode(encoding), filepath)
+
+    put._ga2clip_patched = True
+    LocalBackend.put = put
+    LocalBackend.put_text = put_text
+
+
 def _quiet_mmcv_lite_warning():
     # mmcv-lite has no compiled ops; mmcv warns about it on every import of
     # mmcv.cnn.bricks.transformer although GA2-CLIP uses none of them.
@@ -114,4 +161,5 @@ def apply():
     _fix_missing_drn()
     _fix_weights_only_resume()
     _fix_cpu_distributed()
+    _fix_atomic_checkpoint_writes()
     _APPLIED = True
