@@ -1,0 +1,281 @@
+"""The GA2CLIP recognizer: video encoder + text head + losses, one CLIP."""
+import csv
+import os.path as osp
+from typing import Dict, List, Optional, Sequence, Union
+
+import torch
+import torch.nn.functional as F
+from mmengine.model import BaseModel
+from torch import nn
+
+from mmaction.registry import MODELS
+
+from .losses import AnchorBatch, BaseAnchorLoss
+from .text_heads import check_class_names
+from .weights import build_clip
+
+# OpenAI CLIP pixel statistics on the 0..255 scale.
+CLIP_MEAN = [122.771, 116.746, 104.094]
+CLIP_STD = [68.5, 66.632, 70.323]
+DEFAULT_VOCAB = 'default'
+
+
+def read_class_csv(path: str) -> List[str]:
+    """Class names from an ``id,name`` csv with a header (names may be
+    quoted and contain commas, e.g. SSv2). Ids must be ``0..n-1``."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'class list not found: {path}')
+    with open(path, newline='', encoding='utf-8') as f:
+        rows = [r for r in csv.reader(f) if r and any(c.strip() for c in r)]
+    if not rows:
+        raise ValueError(f'class list {path} is empty')
+    header, rows = rows[0], rows[1:]
+    if len(header) < 2 or header[0].strip().lower() != 'id':
+        raise ValueError(f'class list {path} must start with an "id,name" '
+                         f'header, got {header}')
+    by_id = {}
+    for row in rows:
+        try:
+            idx = int(row[0])
+        except ValueError:
+            raise ValueError(f'class list {path}: bad id {row[0]!r}') from None
+        if idx in by_id:
+            raise ValueError(f'class list {path}: id {idx} appears twice')
+        by_id[idx] = ','.join(row[1:]).strip()
+    if sorted(by_id) != list(range(len(by_id))):
+        raise ValueError(f'class list {path}: ids must be 0..{len(by_id) - 1}')
+    return [by_id[i] for i in range(len(by_id))]
+
+
+def load_vocabulary(source: Union[str, Sequence[str]], name: str = '') -> List[str]:
+    """A vocabulary from a csv path or a list of names (validated)."""
+    if isinstance(source, str):
+        source = read_class_csv(source)
+    return check_class_names(list(source), vocab=name)
+
+
+@MODELS.register_module()
+class GA2CLIP(BaseModel):
+    """CLIP-based video recognizer with a swappable text head (GA2 / IVLP /
+    templates) and optional generic-attribute-anchor regularizer.
+
+    ``logits = exp(logit_scale) * normalize(video) @ normalize(text).T`` with
+    the text features of the sample's vocabulary (metainfo ``vocab``).
+
+    Args:
+        clip: ``dict(name=..., pretrained=..., force_quick_gelu=...)`` passed
+            to :func:`ga2clip.models.weights.build_clip`. Built once; the
+            video encoder gets ``clip.visual``, the text head the text tower.
+        video_encoder: config of the video encoder (``CLIPVideoEncoder``).
+        text_head: config of the text head.
+        loss_cls: classification loss (``ScaledCosineCELoss``).
+        anchor_loss: anchor regularizer config or ``None``.
+        vocabularies: ``dict(name=<csv path or list of names>)`` known before
+            any dataset (``VocabularyHook`` adds the datasets' ones).
+        data_preprocessor: defaults to ``ActionDataPreprocessor`` with CLIP
+            mean/std and ``format_shape='NCTHW'``.
+        train_logit_scale: keep ``False`` (frozen, official).
+    """
+
+    def __init__(self,
+                 clip: Dict,
+                 video_encoder: Dict = dict(type='CLIPVideoEncoder'),
+                 text_head: Dict = dict(type='TemplateTextHead'),
+                 loss_cls: Dict = dict(type='ScaledCosineCELoss'),
+                 anchor_loss: Optional[Dict] = None,
+                 vocabularies: Optional[Dict] = None,
+                 data_preprocessor: Optional[Union[Dict, nn.Module]] = None,
+                 train_logit_scale: bool = False,
+                 init_cfg: Optional[Dict] = None):
+        if data_preprocessor is None:
+            data_preprocessor = dict(type='ActionDataPreprocessor',
+                                     mean=CLIP_MEAN, std=CLIP_STD,
+                                     format_shape='NCTHW')
+        if isinstance(data_preprocessor, dict):
+            import mmaction.models  # noqa: F401 - registers the preprocessor
+            data_preprocessor = MODELS.build(data_preprocessor)
+        super().__init__(data_preprocessor=data_preprocessor,
+                         init_cfg=init_cfg)
+        model, tokenizer = build_clip(**clip)
+        self.clip_cfg = dict(clip)
+        self.logit_scale = model.logit_scale
+        self.logit_scale.requires_grad_(train_logit_scale)
+        self.video_encoder = MODELS.build(
+            video_encoder, default_args=dict(visual=model.visual))
+        self.text_head = MODELS.build(
+            text_head, default_args=dict(clip=model, tokenizer=tokenizer))
+        self.loss_cls = MODELS.build(loss_cls)
+        self.anchor_loss = MODELS.build(anchor_loss) if anchor_loss else None
+        if self.anchor_loss is not None and not isinstance(
+                self.anchor_loss, BaseAnchorLoss):
+            raise TypeError(f'anchor_loss must be a BaseAnchorLoss, got '
+                            f'{type(self.anchor_loss).__name__}')
+        self.vocabularies: Dict[str, List[str]] = {}
+        self._text_cache: Dict[str, torch.Tensor] = {}
+        self._frozen_cache: Dict[tuple, torch.Tensor] = {}
+        if vocabularies:
+            self.set_vocabularies({
+                name: load_vocabulary(src, name)
+                for name, src in vocabularies.items()
+            })
+
+    # -- vocabularies --------------------------------------------------------
+    def set_vocabularies(self, vocabularies: Dict[str, Sequence[str]]) -> None:
+        """Add/replace named class lists; clears the eval text cache."""
+        checked = {name: check_class_names(names, vocab=name)
+                   for name, names in vocabularies.items()}
+        self.vocabularies.update(checked)
+        self._text_cache.clear()
+
+    def class_names(self, vocab: str = DEFAULT_VOCAB) -> List[str]:
+        if vocab not in self.vocabularies:
+            raise KeyError(
+                f'unknown vocabulary {vocab!r}; known: '
+                f'{sorted(self.vocabularies)} (set them with '
+                'model.set_vocabularies, the `vocabularies` config option or '
+                'a dataset with VocabularyHook)')
+        return self.vocabularies[vocab]
+
+    def train(self, mode: bool = True):
+        if mode:
+            self._text_cache.clear()
+        return super().train(mode)
+
+    # -- features ------------------------------------------------------------
+    @property
+    def scale(self) -> torch.Tensor:
+        return self.logit_scale.exp()
+
+    def encode_video(self, inputs: torch.Tensor,
+                     prompts: bool = True) -> torch.Tensor:
+        """``(B, V, C, T, H, W)`` -> ``(B, V, D)`` L2-normalised."""
+        b, v = inputs.shape[:2]
+        feats = self.video_encoder(inputs.flatten(0, 1), prompts=prompts)
+        return F.normalize(feats, dim=-1).view(b, v, -1)
+
+    def text_features(self, vocab: str = DEFAULT_VOCAB) -> torch.Tensor:
+        """``(C, D)`` L2-normalised text features of a vocabulary; cached
+        per vocabulary in eval mode (no graph)."""
+        names = self.class_names(vocab)
+        if self.training:
+            return F.normalize(self.text_head(names), dim=-1)
+        hit = self._text_cache.get(vocab)
+        if hit is None:
+            with torch.no_grad():
+                hit = F.normalize(self.text_head(names), dim=-1)
+            self._text_cache[vocab] = hit
+        return hit
+
+    def _frozen_text(self, texts: Sequence[str]) -> torch.Tensor:
+        key = tuple(texts)
+        hit = self._frozen_cache.get(key)
+        if hit is None or hit.device != self.logit_scale.device:
+            hit = F.normalize(self.text_head.encode_plain(list(texts)), dim=-1)
+            self._frozen_cache[key] = hit
+        return hit
+
+    def _frozen_names(self, names: Sequence[str]) -> torch.Tensor:
+        return self._frozen_text(
+            [self.text_head.plain_template.format(n) for n in names])
+
+    def _prompted_names(self, names: Sequence[str]) -> torch.Tensor:
+        return F.normalize(self.text_head(list(names)), dim=-1)
+
+    # -- mmengine entry points ---------------------------------------------
+    def forward(self, inputs: torch.Tensor, data_samples=None,
+                mode: str = 'tensor'):
+        if inputs.dim() == 5:  # (B, C, T, H, W): one view
+            inputs = inputs.unsqueeze(1)
+        if mode == 'loss':
+            return self.loss(inputs, data_samples)
+        if mode == 'predict':
+            return self.predict(inputs, data_samples)
+        if mode == 'tensor':
+            return self._forward(inputs, data_samples)
+        raise RuntimeError(f'Invalid mode "{mode}": use loss, predict or '
+                           'tensor')
+
+    @staticmethod
+    def _meta(sample, key, default):
+        return sample.metainfo.get(key, default) if sample is not None \
+            else default
+
+    def _groups(self, data_samples, n):
+        """Sample indices grouped by vocabulary (first-seen order)."""
+        groups: Dict[str, List[int]] = {}
+        for i in range(n):
+            sample = data_samples[i] if data_samples is not None else None
+            groups.setdefault(self._meta(sample, 'vocab', DEFAULT_VOCAB),
+                              []).append(i)
+        return groups
+
+    def _forward(self, inputs, data_samples=None) -> torch.Tensor:
+        """``tensor`` mode: ``(B, V, C)`` scaled logits (one vocabulary)."""
+        groups = self._groups(data_samples, inputs.shape[0])
+        if len(groups) > 1:
+            raise ValueError(f'tensor mode needs one vocabulary per batch, '
+                             f'got {sorted(groups)}')
+        video = self.encode_video(inputs)
+        text = self.text_features(next(iter(groups)))
+        return self.scale * video @ text.T
+
+    def predict(self, inputs, data_samples):
+        """Softmax averaged over the ``V`` views -> ``pred_score``."""
+        video = self.encode_video(inputs)
+        for vocab, idx in self._groups(data_samples, inputs.shape[0]).items():
+            text = self.text_features(vocab)
+            logits = self.scale * video[idx] @ text.T  # (n, V, C)
+            scores = logits.softmax(dim=-1).mean(dim=1)
+            for j, i in enumerate(idx):
+                data_samples[i].set_pred_score(scores[j].detach())
+                data_samples[i].set_pred_label(scores[j].argmax().detach())
+        return data_samples
+
+    def loss(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
+        anchor = [bool(self._meta(s, 'is_anchor', False)) for s in data_samples]
+        main_idx = [i for i, a in enumerate(anchor) if not a]
+        anchor_idx = [i for i, a in enumerate(anchor) if a]
+        if not main_idx:
+            raise ValueError('a training batch holds only anchor clips')
+        main_samples = [data_samples[i] for i in main_idx]
+        video = self.encode_video(inputs[main_idx])  # (B, V, D)
+        labels = torch.stack([
+            s.gt_label.reshape(-1)[0] for s in main_samples]).to(video.device)
+        losses = {}
+        total = video.new_zeros(())
+        first = None
+        for vocab, idx in self._groups(main_samples, len(main_samples)).items():
+            text = self.text_features(vocab)
+            cosine = (video[idx] @ text.T).mean(dim=1)  # mean over views
+            total = total + self.loss_cls(cosine, labels[idx],
+                                          self.scale) * len(idx)
+            if first is None:
+                first = (text, cosine, labels[idx])
+        losses['loss_cls'] = total / len(main_idx)
+        if self.anchor_loss is not None:
+            losses['loss_anchor'] = self._anchor_loss(
+                inputs[anchor_idx], *first)
+        return losses
+
+    def _anchor_loss(self, anchor_inputs, class_text, main_cosine,
+                     main_labels) -> torch.Tensor:
+        loss = self.anchor_loss
+        if anchor_inputs.shape[0] == 0:
+            return class_text.new_zeros(())
+        grad = loss.needs_video_grad and torch.is_grad_enabled()
+        with torch.set_grad_enabled(grad):
+            video = self.encode_video(anchor_inputs).mean(dim=1)
+            video = F.normalize(video, dim=-1)
+        frozen = None
+        if loss.needs_frozen_video:
+            with torch.no_grad():
+                frozen = F.normalize(
+                    self.encode_video(anchor_inputs, prompts=False).mean(
+                        dim=1), dim=-1)
+        batch = AnchorBatch(
+            video=video, frozen_video=frozen, class_text=class_text,
+            main_cosine=main_cosine, main_labels=main_labels,
+            logit_scale=self.scale, loss_cls=self.loss_cls,
+            frozen_text=self._frozen_text, frozen_names=self._frozen_names,
+            prompted_names=self._prompted_names)
+        return loss(batch)
