@@ -1,0 +1,229 @@
+"""Write the downstream synthetic world to disk (mp4 videos + lists).
+
+Layout under ``out`` (paths in the lists are relative to ``out/videos``,
+i.e. use ``data_prefix=dict(video=f'{out}/videos')``)::
+
+    videos/<split>/<split>_<index>.mp4      8 frames, 32 px, mp4v
+    <split>.txt                             '<relative path> <label id>' lines
+    base_train_s1.txt .. base_train_s3.txt  16 clips per base class each
+                                            (disjoint draws from base_train)
+    base_classes.csv  novel_classes.csv  aux_classes.csv  anchor_classes.csv
+    meta/<split>.jsonl                      per clip: path, label, class,
+                                            nuisance attributes, captions
+    world.json                              the generation settings
+
+Splits: ``base_train`` (pool), ``base_test``, ``novel_test``, ``aux_train``,
+``aux_test``, ``anchor`` (no object of any class; all labels 0).
+
+Determinism: clip ``i`` of split ``s`` is rendered from the rng seed
+``(seed, split id, i)`` only, so the output does not depend on the number of
+worker processes.
+"""
+import json
+import os
+import os.path as osp
+import time
+from dataclasses import replace
+from typing import Dict, Iterable, List, Optional
+
+import cv2
+import numpy as np
+
+from . import world as W
+
+FORMAT_VERSION = 1
+SPLIT_IDS = dict(base_train=1, base_test=2, novel_test=3, aux_train=4,
+                 aux_test=5, anchor=6, web=7)
+SPLIT_CLASSES = dict(base_train='base', base_test='base',
+                     novel_test='novel', aux_train='aux', aux_test='aux',
+                     anchor='anchor')
+DEFAULT_COUNTS = dict(base_train=48, base_test=25, novel_test=20,
+                      aux_train=16, aux_test=10, anchor=256)
+ALL_SPLITS = tuple(DEFAULT_COUNTS)
+
+
+def split_plan(split: str, per_class: int) -> List[str]:
+    """Class name (None for anchors) of every clip of a split, in order.
+    ``per_class`` is the total number of clips for ``anchor``."""
+    kind = SPLIT_CLASSES[split]
+    if kind == 'anchor':
+        return [None] * per_class
+    names = W.class_sets()[kind]
+    return [n for _ in range(per_class) for n in names]
+
+
+def clip_spec(seed: int, split: str, index: int, name: Optional[str]):
+    key = [int(seed), SPLIT_IDS[split], int(index)]
+    rng = np.random.default_rng(key + [1])
+    return W.sample_spec(rng, name, key)
+
+
+def write_mp4(path: str, frames: np.ndarray, fps: int = 8) -> None:
+    """Write float RGB frames ``(T, H, W, 3)`` in [0, 1] as an mp4v file."""
+    T, H, Wd, _ = frames.shape
+    os.makedirs(osp.dirname(path), exist_ok=True)
+    tmp = path + '.tmp.mp4'
+    writer = cv2.VideoWriter(tmp, cv2.VideoWriter_fourcc(*'mp4v'), fps,
+                             (Wd, H))
+    if not writer.isOpened():
+        raise RuntimeError(f'cv2 cannot write {path}')
+    u8 = np.clip(frames * 255 + 0.5, 0, 255).astype(np.uint8)
+    for f in u8:
+        writer.write(np.ascontiguousarray(f[..., ::-1]))
+    writer.release()
+    os.replace(tmp, path)
+
+
+def read_video(path: str) -> np.ndarray:
+    """Decode all frames with decord: uint8 RGB ``(T, H, W, 3)``."""
+    import decord
+    vr = decord.VideoReader(path, num_threads=1)
+    return vr.get_batch(list(range(len(vr)))).asnumpy()
+
+
+def _render_task(args):
+    (out, split, index, name, label, seed, num_frames, size, shift) = args
+    spec = clip_spec(seed, split, index, name)
+    frames = W.render_clip(spec, shift, num_frames=num_frames, size=size,
+                           world_seed=seed)
+    rel = f'{split}/{split}_{index:05d}.mp4'
+    write_mp4(osp.join(out, 'videos', rel), frames)
+    rng = np.random.default_rng([seed, SPLIT_IDS[split], index, 2])
+    return dict(path=rel, label=label, cls=name, size=spec.size,
+                count=spec.count, direction=spec.direction,
+                captions=W.captions(spec, rng))
+
+
+def render_split(split: str, seed: int = 0, per_class: Optional[int] = None,
+                 num_frames: int = 8, size: int = 32,
+                 shift: W.DomainShift = W.DOWNSTREAM) -> Iterable[tuple]:
+    """Yield ``(spec, frames, label)`` for a split in memory (no files):
+    the same frames that :func:`generate_world` writes before compression."""
+    per_class = DEFAULT_COUNTS[split] if per_class is None else per_class
+    kind = SPLIT_CLASSES[split]
+    names = W.class_sets()[kind]
+    for i, name in enumerate(split_plan(split, per_class)):
+        spec = clip_spec(seed, split, i, name)
+        label = 0 if name is None else names.index(name)
+        yield spec, W.render_clip(spec, shift, num_frames, size, seed), label
+
+
+def _write_csv(path: str, names: List[str]) -> None:
+    with open(path, 'w') as f:
+        f.write('id,name\n')
+        for i, n in enumerate(names):
+            f.write(f'{i},{n}\n')
+
+
+def world_settings(seed, counts, num_frames, size, shift, shots,
+                   num_fewshot_seeds) -> dict:
+    return dict(version=FORMAT_VERSION, seed=int(seed), counts=counts,
+                num_frames=num_frames, size=size, shift=shift.to_dict(),
+                shots=shots, num_fewshot_seeds=num_fewshot_seeds)
+
+
+def generate_world(out: str, seed: int = 0,
+                   splits: Iterable[str] = ALL_SPLITS,
+                   counts: Optional[Dict[str, int]] = None,
+                   num_frames: int = 8, size: int = 32,
+                   shift: Optional[W.DomainShift] = None,
+                   shots: int = 16, num_fewshot_seeds: int = 3,
+                   workers: int = 1, reuse: bool = True,
+                   log=print) -> dict:
+    """Generate the downstream world into ``out``; returns the settings
+    (also written to ``out/world.json``).
+
+    Args:
+        out: output folder.
+        seed: world seed (clips and class-specific shifts).
+        splits: subset of :data:`ALL_SPLITS` to write.
+        counts: clips per class per split (``anchor``: total clips);
+            defaults :data:`DEFAULT_COUNTS`.
+        shift: downstream :class:`~ga2clip.synthetic.world.DomainShift`
+            (default :data:`~ga2clip.synthetic.world.DOWNSTREAM`).
+        shots, num_fewshot_seeds: ``base_train_s{k}.txt`` for k = 1..n hold
+            ``shots`` clips per base class, disjoint across k (needs
+            ``counts['base_train'] >= shots * n``).
+        workers: processes (output is identical for any number).
+        reuse: skip the work when ``out/world.json`` has the same settings
+            and every list exists.
+    """
+    shift = W.DOWNSTREAM if shift is None else shift
+    counts = dict(DEFAULT_COUNTS, **(counts or {}))
+    splits = [s for s in ALL_SPLITS if s in set(splits)]
+    unknown = set(splits) - set(ALL_SPLITS)
+    if unknown:
+        raise ValueError(f'unknown splits {sorted(unknown)}')
+    settings = world_settings(seed, {s: counts[s] for s in splits},
+                              num_frames, size, shift, shots,
+                              num_fewshot_seeds)
+    info_path = osp.join(out, 'world.json')
+    if reuse and osp.isfile(info_path):
+        with open(info_path) as f:
+            old = json.load(f)
+        if old.get('settings') == json.loads(json.dumps(settings)) and all(
+                osp.isfile(osp.join(out, f'{s}.txt')) for s in splits):
+            log(f'reusing the synthetic world in {out} (same settings)')
+            return settings
+    if 'base_train' in splits and counts['base_train'] < \
+            shots * num_fewshot_seeds:
+        raise ValueError(
+            f"base_train has {counts['base_train']} clips per class; "
+            f'{num_fewshot_seeds} disjoint {shots}-shot splits need '
+            f'{shots * num_fewshot_seeds}')
+    os.makedirs(osp.join(out, 'meta'), exist_ok=True)
+    sets = W.class_sets()
+    for kind, names in sets.items():
+        _write_csv(osp.join(out, f'{kind}_classes.csv'), names)
+    t0 = time.time()
+    pool = None
+    if workers > 1:
+        import multiprocessing as mp
+        pool = mp.get_context('fork').Pool(workers)
+    try:
+        for split in splits:
+            names = sets[SPLIT_CLASSES[split]]
+            plan = split_plan(split, counts[split])
+            tasks = [(out, split, i, n, 0 if n is None else names.index(n),
+                      seed, num_frames, size, shift)
+                     for i, n in enumerate(plan)]
+            rows = (pool.map(_render_task, tasks, chunksize=16) if pool
+                    else [_render_task(t) for t in tasks])
+            with open(osp.join(out, f'{split}.txt'), 'w') as f:
+                f.writelines(f"{r['path']} {r['label']}\n" for r in rows)
+            with open(osp.join(out, 'meta', f'{split}.jsonl'), 'w') as f:
+                f.writelines(json.dumps(r) + '\n' for r in rows)
+            if split == 'base_train':
+                _write_fewshot(out, rows, len(names), shots,
+                               num_fewshot_seeds)
+            log(f'  {split}: {len(rows)} clips, {len(names)} classes '
+                f'({time.time() - t0:.1f}s)')
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+    with open(info_path, 'w') as f:
+        json.dump(dict(settings=settings,
+                       classes={k: len(v) for k, v in sets.items()},
+                       novel_only_concepts=list(W.NOVEL_ONLY_CONCEPTS),
+                       seconds=round(time.time() - t0, 1)), f, indent=1)
+    return settings
+
+
+def _write_fewshot(out, rows, num_classes, shots, n) -> None:
+    """base_train clips are ordered class-major within rounds (clip i has
+    class i % num_classes), so round r of class c is row r * C + c."""
+    for k in range(n):
+        lines = []
+        for r in range(k * shots, (k + 1) * shots):
+            for c in range(num_classes):
+                row = rows[r * num_classes + c]
+                assert row['label'] == c
+                lines.append(f"{row['path']} {row['label']}\n")
+        with open(osp.join(out, f'base_train_s{k + 1}.txt'), 'w') as f:
+            f.writelines(lines)
+
+
+def with_overrides(shift: W.DomainShift, **kw) -> W.DomainShift:
+    """A copy of ``shift`` with the non-None fields of ``kw`` replaced."""
+    return replace(shift, **{k: v for k, v in kw.items() if v is not None})
