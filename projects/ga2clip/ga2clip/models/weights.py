@@ -48,13 +48,12 @@ def torch_load(path: str, weights_only: bool = True, what: str = 'file'):
         raise FileNotFoundError(f'{what} not found: {path}')
     try:
         return torch.load(path, map_location='cpu', weights_only=weights_only)
-    except RuntimeError as err:  # OpenAI's .pt files are TorchScript archives
-        try:
+    except Exception as err:  # noqa: BLE001 - reported in one line below
+        first = (str(err).strip().splitlines() or [''])[0]
+        if 'TorchScript' in first:  # OpenAI's original .pt archives
             return torch.jit.load(path, map_location='cpu').state_dict()
-        except Exception:  # noqa: BLE001 - report the original error
-            raise ValueError(
-                f'cannot load {what} {path}: '
-                f'{str(err).splitlines()[0]}') from err
+        raise ValueError(f'cannot load {what} {path}: '
+                         f'{type(err).__name__}: {first}') from err
 
 
 def unwrap_state_dict(obj, source: str = '<state dict>') -> Dict[str, torch.Tensor]:
