@@ -225,7 +225,7 @@ class GA2CLIP(BaseModel):
         for vocab, idx in self._groups(data_samples, inputs.shape[0]).items():
             text = self.text_features(vocab)
             logits = self.scale * video[idx] @ text.T  # (n, V, C)
-            scores = logits.softmax(dim=-1).mean(dim=1)
+            scores = logits.float().softmax(dim=-1).mean(dim=1)
             for j, i in enumerate(idx):
                 data_samples[i].set_pred_score(scores[j].detach())
                 data_samples[i].set_pred_label(scores[j].argmax().detach())

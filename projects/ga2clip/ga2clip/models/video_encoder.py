@@ -48,10 +48,12 @@ class CLIPVideoEncoder(nn.Module):
         if visual is None:
             raise ValueError('CLIPVideoEncoder needs `visual` (the open_clip '
                              'vision tower); build it through GA2CLIP')
-        if not hasattr(visual, 'transformer') or not hasattr(
-                visual, '_embeds'):
+        # open_clip 3.x VisionTransformer: we reuse its `_embeds` (patch
+        # embedding, CLS, positions, ln_pre) and `_pool` (ln_post, pooling).
+        if not all(hasattr(visual, a) for a in ('transformer', '_embeds',
+                                                 '_pool')):
             raise ValueError(f'{type(visual).__name__} is not an open_clip '
-                             'VisionTransformer')
+                             '(>= 3.0) VisionTransformer')
         if train_mode not in TRAIN_MODES:
             raise ValueError(f'train_mode must be one of {TRAIN_MODES}, '
                              f'got {train_mode!r}')
