@@ -16,10 +16,12 @@ Heads:
 - :class:`GA2TextHead`: IVLP whose layer-0 context is
   ``MLP(concat(hard, soft))`` with a frozen hard prompt kept in a buffer.
 """
+import logging
 from collections import OrderedDict
 from typing import Dict, Optional, Sequence, Tuple
 
 import torch
+from mmengine.logging import print_log
 from torch import nn
 
 from mmaction.registry import MODELS
@@ -323,6 +325,10 @@ class GA2TextHead(IVLPTextHead):
         if source is not None and (cfg.get('path') or source == 'phrase'):
             self.set_hard_prompt(load_hard_prompt(
                 source, self.n_ctx, width, text=self.text, **cfg))
+        else:
+            print_log('GA2TextHead: no hard prompt file given; it must come '
+                      'from a checkpoint holding text_head.hard_prompt',
+                      logger='current', level=logging.WARNING)
 
     def set_hard_prompt(self, tensor: torch.Tensor) -> None:
         expected = tuple(self.hard_prompt.shape)
