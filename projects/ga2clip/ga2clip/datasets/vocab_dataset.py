@@ -90,6 +90,9 @@ class VocabVideoDataset(VideoDataset):
             K400 train list used for the base classes).
         exclude_ann_files (list[str]): drop videos listed in these files
             (e.g. the training list, to validate on the remainder).
+        exclude_match (str): compare relative ``'path'``s (default) or
+            file ``'basename'``s (lists of different layouts, e.g. the
+            anchor list's ``vol_XX/`` paths against K400 ``val/`` paths).
         k_shot (dict, optional): ``dict(k=16, seed=1)``: keep K videos per
             class (:class:`KShotSampler`).
         holdout (dict, optional): ``dict(per_class=4 | fraction=0.2,
@@ -110,6 +113,7 @@ class VocabVideoDataset(VideoDataset):
                  data_prefix: dict = dict(video=''),
                  source_class_file: Optional[str] = None,
                  exclude_ann_files: Sequence[str] = (),
+                 exclude_match: str = 'path',
                  k_shot: Optional[dict] = None,
                  holdout: Optional[dict] = None,
                  is_anchor: bool = False,
@@ -124,10 +128,17 @@ class VocabVideoDataset(VideoDataset):
         if isinstance(exclude_ann_files, str):
             exclude_ann_files = [exclude_ann_files]
         self.exclude_ann_files = list(exclude_ann_files or [])
+        if exclude_match not in ('path', 'basename'):
+            raise ValueError(f"exclude_match must be 'path' or 'basename', "
+                             f'got {exclude_match!r}')
+        self.exclude_match = exclude_match
         self.k_shot = dict(k_shot) if k_shot else None
         self.holdout = dict(holdout) if holdout else None
         self.is_anchor = bool(is_anchor)
         self.strip_brackets = strip_brackets
+        if not osp.isfile(ann_file):  # named first: the list is the
+            # file users most often have to write themselves
+            raise FileNotFoundError(f'annotation file not found: {ann_file}')
         self.class_names = read_class_names(class_file, strip_brackets)
         if self.holdout is not None:
             part = self.holdout.setdefault('part', 'held')
@@ -160,10 +171,12 @@ class VocabVideoDataset(VideoDataset):
             entries = read_video_list(self.ann_file, len(self.class_names),
                                       self.class_file)
         if self.exclude_ann_files:
+            key = (osp.basename if self.exclude_match == 'basename' else
+                   (lambda rel: rel))
             excluded = set()
             for path in self.exclude_ann_files:
-                excluded.update(rel for rel, _, _ in read_video_list(path))
-            entries = [e for e in entries if e[0] not in excluded]
+                excluded.update(key(rel) for rel, _, _ in read_video_list(path))
+            entries = [e for e in entries if key(e[0]) not in excluded]
         if self.k_shot:
             keep = KShotSampler(**self.k_shot).sample([e[1] for e in entries])
             entries = [entries[i] for i in keep]

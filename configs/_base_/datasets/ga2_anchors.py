@@ -1,0 +1,16 @@
+# GA2-CLIP generic-attribute anchors: the authors' "irrelevant video set"
+# (4,595 Kinetics-600 clips, label 0) and negative class `else`. Paths in
+# the list are the authors' layout (vol_XX/<ytid>_<start>_<end>.mp4);
+# tools/data/prepare_videos.py k600 links your K600 files there.
+# Experiment configs wrap their training set:
+#   train_dataloader.dataset = AnchoredDataset(dataset=..., anchor=anchor_dataset)
+#   train_dataloader.batch_sampler = AnchorBatchSampler(num_anchors=num_anchors)
+# (one anchor clip per GPU per step, as released).
+anchor_root = 'data/kinetics600/anchor_videos'
+num_anchors = 1
+anchor_dataset = dict(
+    type='VocabVideoDataset',
+    ann_file='projects/ga2clip/data/ga2clip/k600_gaa_anchor_videos.txt',
+    class_file='projects/ga2clip/data/ga2clip/gaa_negative_labels.csv',
+    vocab_name='anchor', is_anchor=True,
+    data_prefix=dict(video=anchor_root), pipeline=[])

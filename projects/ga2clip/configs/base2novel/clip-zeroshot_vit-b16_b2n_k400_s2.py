@@ -1,0 +1,12 @@
+# Base-to-novel, Kinetics-400, split s2: frozen CLIP zero-shot.
+# Frozen OpenAI CLIP ViT-B/16; the splits differ only in training
+# videos, so s1/s2/s3 give the same numbers.
+_base_ = [
+    '../../../../configs/_base_/models/clip_zeroshot_vit-b16.py',
+    '../../../../configs/_base_/datasets/b2n_k400_s2.py',
+    '../../../../configs/_base_/default_runtime.py',
+]
+# Nothing trains: test with `tools/test.py CONFIG none`.
+train_dataloader = None
+val_dataloader = None
+val_evaluator = None

@@ -1,0 +1,29 @@
+# Few-shot, HMDB-51, K=2 (all classes): GA2-CLIP.
+# AdamW lr 8e-3, wd 1e-3, 30 epochs (5 warm-up), cosine; 8 clips/GPU x 8 GPUs.
+# Last epoch is tested.
+_base_ = [
+    '../../../../configs/_base_/models/ga2clip_vit-b16.py',
+    '../../../../configs/_base_/datasets/fewshot_hmdb51_k2.py',
+    '../../../../configs/_base_/datasets/ga2_anchors.py',
+    '../../../../configs/_base_/schedules/fewshot_30e.py',
+    '../../../../configs/_base_/default_runtime.py',
+]
+model = dict(
+    # HMDB-51/UCF-101/SSv2 start from the K400 fully fine-tuned ViFi-CLIP
+    # weights (OpenAI key layout), as released.
+    clip=dict(pretrained='checkpoints/vificlip_k400_fully_finetuned_openai-layout.pth'),
+    # Hard prompt: `text_head.ctx` of the stage-1 IVLP run on K400
+    # (projects/ga2clip/configs/stage1/); stored in this run's checkpoints.
+    text_head=dict(hard_prompt=dict(
+        source='ivlp_checkpoint',
+        path='work_dirs/ivlp_vit-b16_stage1_k400/epoch_12.pth')),
+)
+# Generic-attribute anchors: one anchor clip per GPU per step.
+train_dataloader = dict(
+    batch_sampler=dict(type='AnchorBatchSampler',
+                       num_anchors={{_base_.num_anchors}}),
+    dataset=dict(
+        _delete_=True, type='AnchoredDataset',
+        pipeline={{_base_.train_dataloader.dataset.pipeline}},
+        dataset={{_base_.train_dataloader.dataset}},
+        anchor={{_base_.anchor_dataset}}))
