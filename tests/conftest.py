@@ -58,3 +58,21 @@ def tiny_video_dataset(tmp_path_factory):
         f'{i},{n}\n' for i, n in enumerate(names)))
     return dict(root=root, video_root=root / 'videos', ann=ann,
                 classes=classes, names=names)
+
+
+SMOKE_CONFIG = (REPO_ROOT / 'projects' / 'ga2clip' / 'configs' / 'smoke' /
+                'ga2clip_tiny_smoke.py')
+
+
+def write_smoke_config(path, data, base=SMOKE_CONFIG, extra=''):
+    """Write a config inheriting ``base`` whose train/val/test dataloaders
+    read the generated dataset ``data`` (see ``tiny_video_dataset``)."""
+    ds = (f"dict(ann_file={str(data['ann'])!r}, "
+          f"class_file={str(data['classes'])!r}, "
+          f"data_prefix=dict(video={str(data['video_root'])!r}))")
+    text = (f"_base_ = [{str(base)!r}]\n"
+            f"train_dataloader = dict(dataset={ds})\n"
+            f"val_dataloader = dict(dataset={ds})\n"
+            f"test_dataloader = dict(dataset={ds})\n" + extra)
+    Path(path).write_text(text)
+    return Path(path)

@@ -1,8 +1,9 @@
 """A DDP wrapper that also works on CPU-only machines (gloo)."""
 import torch
 from mmengine.model import MMDistributedDataParallel
-
-from mmaction.registry import MODEL_WRAPPERS
+# Registered in mmengine's root registry: the Runner looks wrappers up there
+# (``MODEL_WRAPPERS.get``), and mmaction's child registry sees its parent.
+from mmengine.registry import MODEL_WRAPPERS
 
 
 @MODEL_WRAPPERS.register_module()
