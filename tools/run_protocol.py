@@ -118,6 +118,8 @@ def _options(cfg_path, args):
                 opts.append(f'{loader}.dataset.num_frames={args.num_frames}')
     trains = bool(cfg.get('train_dataloader'))
     if args.select == 'best' and trains:
+        if args.no_validate:
+            raise UsageError('--select best needs validation')
         if not cfg.get('val_dataloader'):
             raise UsageError(f'{cfg_path}: --select best needs a val set')
         opts += ['default_hooks.checkpoint.save_best=top1',
@@ -158,6 +160,8 @@ def train(cfg, work, seed, args):
         cmd.append('--resume')
     if seed is not None:
         cmd += ['--seed', seed]
+    if args.no_validate:
+        cmd.append('--no-validate')
     if opts:
         cmd += ['--cfg-options', *opts]
     _call(cmd, args, osp.join(work, 'train.log'))
@@ -286,6 +290,8 @@ def parse_args(argv=None):
     p.add_argument('--name', default='custom', help='custom: group name')
     p.add_argument('--num-frames', type=int, choices=[8, 16, 32])
     p.add_argument('--select', choices=['last', 'best'], default='last')
+    p.add_argument('--no-validate', action='store_true',
+                   help='train without the held-out validation set')
     p.add_argument('--gpus', type=int, default=1)
     p.add_argument('--work-dir', default='work_dirs/protocols')
     p.add_argument('--cfg-options', nargs='+')
