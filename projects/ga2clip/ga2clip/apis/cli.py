@@ -86,7 +86,33 @@ def _build_runner(cfg):
     return RUNNERS.build(cfg)
 
 
+def one_line(exc: BaseException) -> str:
+    """One line for an exception, also when it was raised in a dataloader
+    worker process (torch wraps it: ``Caught X in DataLoader worker ...
+    Original Traceback ... X: message``): the original type and message."""
+    text = str(exc).strip()
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    name = type(exc).__name__
+    if lines and lines[0].startswith('Caught ') and 'worker' in lines[0]:
+        last = lines[-1]
+        head, sep, msg = last.partition(': ')
+        if sep and ' ' not in head:
+            name, last = head.rsplit('.', 1)[-1], msg
+        return f'{name}: {last} (raised in a dataloader worker)'
+    msg = lines[-1] if lines else ''
+    if isinstance(exc, KeyError) and len(exc.args) == 1:
+        msg = str(exc.args[0]).strip().splitlines()[-1:] or ['']
+        msg = msg[0]
+    if isinstance(exc, TypeError) and 'unexpected keyword argument' in msg:
+        msg += (' (an unknown config key: check its spelling in the config '
+                'or --cfg-options)')
+    return f'{name}: {msg}' if msg else name
+
+
 def _run_guarded(fn, argv):
+    """Run a tool; user mistakes and errors raised deep inside the Runner or
+    in dataloader workers end as one ``error:`` line on stderr (exit 2 for
+    :class:`UserError`, 1 otherwise). ``GA2CLIP_DEBUG=1`` re-raises."""
     try:
         return fn(argv)
     except UserError as exc:
@@ -94,13 +120,11 @@ def _run_guarded(fn, argv):
             raise
         print(f'error: {exc}', file=sys.stderr)
         return 2
-    except (FileNotFoundError, ValueError, KeyError) as exc:
+    except Exception as exc:  # noqa: BLE001 - one line, traceback on demand
         if os.environ.get('GA2CLIP_DEBUG'):
             raise
-        msg = str(exc).strip().splitlines()
-        msg = msg[-1] if msg else type(exc).__name__
-        print(f'error: {type(exc).__name__}: {msg} '
-              '(set GA2CLIP_DEBUG=1 for the traceback)', file=sys.stderr)
+        print(f'error: {one_line(exc)} (set GA2CLIP_DEBUG=1 for the '
+              'traceback)', file=sys.stderr)
         return 1
 
 
@@ -246,7 +270,16 @@ def test(argv=None):
         else:
             cfg.test_evaluator = [cfg.test_evaluator, dump_metric]
 
+    checkpoint = cfg.load_from
+    cfg.load_from = None
     runner = _build_runner(cfg)
+    if checkpoint:
+        # Checked key by key and shape by shape (mmengine would load a
+        # checkpoint of another model non-strictly, with a warning only).
+        from .inference import load_checked_checkpoint
+        ckpt = load_checked_checkpoint(runner.model, checkpoint)
+        runner.call_hook('after_load_checkpoint', checkpoint=ckpt)
+        runner.logger.info(f'Load checkpoint from {checkpoint}')
     runner.test()
     return 0
 
