@@ -59,7 +59,7 @@ def read_class_names(path: str, strip_brackets: bool = True) -> List[str]:
         if name in seen:
             raise ValueError(
                 f'{path}: duplicate class name {name!r} (ids {seen[name]} '
-                f'and {i})')
+                f'and {i}); give every class a unique name')
         seen[name] = i
     return names
 
@@ -99,7 +99,9 @@ def read_video_list(path: str,
             if num_classes is not None and not 0 <= label < num_classes:
                 raise ValueError(
                     f'{path}:{lineno}: label {label} out of range for the '
-                    f'{num_classes} classes of {class_file or "the class list"}')
+                    f'{num_classes} classes of {class_file or "the class list"}'
+                    ' (add the missing classes to the class list or fix the '
+                    'label)')
             entries.append((rel, label, lineno))
     return entries
 

@@ -2,6 +2,7 @@
 evaluated in (see docs/DESIGN.md, "Vocabularies")."""
 import bisect
 import copy
+import logging
 import os.path as osp
 from typing import Dict, List, Optional, Sequence, Union
 
@@ -10,6 +11,8 @@ from mmaction.registry import DATASETS
 
 from .class_lists import read_class_names, read_video_list
 from .kshot import KShotSampler, holdout_split
+from .video_check import (is_decode_error, skipped_message, split_readable,
+                          unreadable)
 
 _CROPS = {1: 'CenterCrop', 3: 'ThreeCrop', 10: 'TenCrop'}
 _SAMPLERS = ('UniformSample', 'SampleFrames', 'DenseSampleFrames')
@@ -103,6 +106,11 @@ class VocabVideoDataset(VideoDataset):
         strip_brackets (bool): ``[something]`` -> ``something`` in names.
         num_frames, num_clips, num_crops (int, optional): see
             :func:`configure_pipeline`.
+        skip_unreadable (bool): probe every video when the list is loaded
+            and drop the ones decord cannot open (missing, empty, corrupt,
+            not a video); the log states how many and which, and over how
+            many videos results are computed. Default ``False``: such a
+            video raises a one-line error naming it when it is read.
     """
 
     def __init__(self,
@@ -121,7 +129,10 @@ class VocabVideoDataset(VideoDataset):
                  num_frames: Optional[int] = None,
                  num_clips: Optional[int] = None,
                  num_crops: Optional[int] = None,
+                 skip_unreadable: bool = False,
                  **kwargs) -> None:
+        self.skip_unreadable = bool(skip_unreadable)
+        self.skipped_videos = []
         self.class_file = class_file
         self.vocab_name = vocab_name
         self.source_class_file = source_class_file
@@ -189,6 +200,10 @@ class VocabVideoDataset(VideoDataset):
 
     def load_data_list(self) -> List[dict]:
         entries = self._entries()
+        if not entries and not read_video_list(self.ann_file):
+            raise ValueError(f'{self.ann_file}: the video list is empty '
+                             '(write one "<relative path> <label id>" line '
+                             'per video)')
         if not entries:
             raise ValueError(f'{self.ann_file}: no videos left (after '
                              'class mapping / exclusion / k-shot / holdout)')
@@ -199,7 +214,32 @@ class VocabVideoDataset(VideoDataset):
             data_list.append(dict(filename=filename, label=label,
                                   vocab=self.vocab_name,
                                   is_anchor=self.is_anchor))
+        if self.skip_unreadable:
+            data_list = self._drop_unreadable(data_list)
         return data_list
+
+    def _drop_unreadable(self, data_list: List[dict]) -> List[dict]:
+        from mmengine.logging import print_log
+        keep, bad = split_readable([d['filename'] for d in data_list])
+        self.skipped_videos = bad
+        if bad:
+            print_log(skipped_message(bad, len(data_list), self.ann_file),
+                      logger='current', level=logging.WARNING)
+        if not keep:
+            raise ValueError(f'{self.ann_file}: none of its '
+                             f'{len(data_list)} videos can be read (first: '
+                             f'{bad[0][0]}: {bad[0][1]})')
+        return [data_list[i] for i in keep]
+
+    def prepare_data(self, idx):
+        try:
+            return super().prepare_data(idx)
+        except Exception as err:  # noqa: BLE001 - one line naming the file
+            if not is_decode_error(err):
+                raise
+            info = self.get_data_info(idx)
+            raise unreadable(info.get('filename', f'#{idx}'), err,
+                             self.ann_file) from err
 
 
 class _DatasetGroup:

@@ -4,6 +4,7 @@ from typing import Any, Dict, List, Optional, Sequence
 
 import numpy as np
 from mmengine.evaluator import BaseMetric
+from mmengine.logging import print_log
 
 from mmaction.registry import METRICS
 
@@ -154,4 +155,9 @@ class BaseNovelMetric(BaseMetric):
             metrics[self.hm_key] = harmonic_mean(
                 metrics[f'{self.base_vocab}/top1'],
                 metrics[f'{self.novel_vocab}/top1'])
+        # Say over how many videos the numbers are computed (datasets may
+        # skip unreadable videos, see VocabVideoDataset(skip_unreadable)).
+        counts = ', '.join(f'{n}: {len(by_vocab[n])}' for n in names)
+        print_log(f'{type(self).__name__}: computed over {len(results)} '
+                  f'videos ({counts})', logger='current')
         return dict(metrics)
