@@ -24,9 +24,16 @@ be deleted when upstream releases a fix (see the note on each):
    leave a truncated file that ``--resume auto`` then picks up. We make
    ``LocalBackend.put``/``put_text`` write to a temporary file in the same
    folder, fsync it and ``os.replace`` it over the target (atomic on POSIX).
+   ``CheckpointHook`` writes the ``last_checkpoint`` pointer with a plain
+   ``open(..., 'w')``: that ``open`` (in ``mmengine.hooks.checkpoint_hook``
+   only) writes atomically too. And ``--resume auto`` falls back to the
+   newest ``epoch_N.pth``/``iter_N.pth`` when the pointer is empty or names
+   a file that is gone (e.g. ``max_keep_ckpts=1`` removes the old
+   checkpoint before saving the new one).
    Remove when mmengine writes atomically.
 """
 import importlib.util
+import io
 import os
 import sys
 import types
@@ -142,6 +149,50 @@ def _fix_atomic_checkpoint_writes():
     put._ga2clip_patched = True
     LocalBackend.put = put
     LocalBackend.put_text = put_text
+
+    from mmengine.hooks import checkpoint_hook
+    from mmengine.runner import runner as runner_module
+
+    class _AtomicTextFile(io.StringIO):
+        def __init__(self, path, encoding):
+            super().__init__()
+            self._path, self._encoding = path, encoding or 'utf-8'
+
+        def __exit__(self, exc_type, exc, tb):
+            if exc_type is None:
+                _atomic_write(self.getvalue().encode(self._encoding),
+                              self._path)
+            return super().__exit__(exc_type, exc, tb)
+
+    def hook_open(file, mode='r', *args, encoding=None, **kwargs):
+        if mode == 'w' and not args and not kwargs:
+            return _AtomicTextFile(file, encoding)
+        return open(file, mode, *args, encoding=encoding, **kwargs)
+
+    checkpoint_hook.open = hook_open
+
+    original_find = runner_module.find_latest_checkpoint
+
+    def find_latest_checkpoint(path):
+        found = original_find(path)
+        if found and os.path.isfile(found):
+            return found
+        import re
+        steps = []
+        for name in os.listdir(path) if os.path.isdir(path) else []:
+            match = re.fullmatch(r'(?:epoch|iter)_(\d+)\.pth', name)
+            if match:
+                steps.append((int(match.group(1)), name))
+        if not steps:
+            return found
+        newest = os.path.join(path, max(steps)[1])
+        from mmengine.logging import print_log
+        print_log(f'last_checkpoint in {path} names {found!r}, which is '
+                  f'missing: resuming from the newest checkpoint {newest}',
+                  logger='current', level=30)
+        return newest
+
+    runner_module.find_latest_checkpoint = find_latest_checkpoint
 
 
 def _quiet_mmcv_lite_warning():
