@@ -244,3 +244,15 @@ def test_shipped_checkpoint():
     sims = torch.nn.functional.normalize(v, dim=-1) @ \
         torch.nn.functional.normalize(t, dim=-1).t()
     assert sims.argmax(1).tolist() == [0, 1, 2]
+
+
+def test_truncated_text_encoding_equals_open_clip():
+    from ga2clip.synthetic.pretrain import build_model, encode_text_truncated
+    model, tok = build_model()
+    model.eval()
+    t = tok(['a red circle', 'a video of a striped orange star on a grey '
+             'background'])
+    with torch.no_grad():
+        torch.testing.assert_close(encode_text_truncated(model, t),
+                                   model.encode_text(t), atol=1e-5,
+                                   rtol=1e-4)

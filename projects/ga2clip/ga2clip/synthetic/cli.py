@@ -63,11 +63,11 @@ def pretrain_main(argv=None) -> int:
     p.add_argument('--out', default='checkpoints/ga2clip-synth.pt')
     p.add_argument('--name', default=P.MODEL_NAME)
     p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--steps', type=int, default=1500)
+    p.add_argument('--steps', type=int, default=900)
     p.add_argument('--batch-size', type=int, default=128)
     p.add_argument('--lr', type=float, default=1e-3)
     p.add_argument('--wd', type=float, default=0.1)
-    p.add_argument('--warmup', type=int, default=60)
+    p.add_argument('--warmup', type=int, default=40)
     p.add_argument('--threads', type=int, default=2)
     a = p.parse_args(argv)
     _, info = P.pretrain(a.out, seed=a.seed, steps=a.steps,

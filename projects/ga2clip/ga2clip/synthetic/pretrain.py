@@ -4,7 +4,9 @@
 The web set is rendered on the fly and is *not* the downstream dataset:
 single frames of the ``'web'`` domain (flat grey-ish background, faint
 noise), every class of :func:`~ga2clip.synthetic.world.all_classes` (base,
-novel and aux, i.e. all attribute values) plus 4% empty/scribble images,
+novel and aux, i.e. all attribute values) plus 4% empty/scribble images;
+75% of a batch comes in groups of 4 images that share texture and colour and
+differ in shape (hard negatives for the attribute that is hardest to see),
 each with one caption drawn from a wide set of phrasings (synonyms, dropped
 words, nuisance attributes). This mirrors real CLIP, which has seen both the
 base and the novel concepts of a downstream benchmark.
@@ -32,6 +34,7 @@ MODEL_NAME = 'ga2clip-synth'
 OPENAI_MEAN = (0.48145466, 0.4578275, 0.40821073)
 OPENAI_STD = (0.26862954, 0.26130258, 0.27577711)
 ANCHOR_FRACTION = 0.04
+GROUPED_FRACTION = 0.75
 
 
 def to_tensor(frames: np.ndarray) -> torch.Tensor:
@@ -50,9 +53,19 @@ def web_batch(seed: int, step: int, batch_size: int, size: int = 32,
     rng = np.random.default_rng([int(seed), 7, int(step)])
     names = W.all_classes()
     imgs, caps = [], []
+    group = []
     for i in range(batch_size):
         key = [int(seed), 7, int(step), i]
-        if rng.random() < ANCHOR_FRACTION:
+        if i < batch_size * GROUPED_FRACTION:
+            # groups of 4 that share texture and colour and differ in shape:
+            # shape is the attribute a frame tells least easily
+            if i % 4 == 0:
+                tex = W.ALL_TEXTURES[int(rng.integers(len(W.ALL_TEXTURES)))]
+                col = W.COLOURS[int(rng.integers(len(W.COLOURS)))]
+                group = [W.class_name(tex, col, s)
+                         for s in rng.permutation(W.SHAPES)[:4]]
+            name = group[i % 4]
+        elif rng.random() < ANCHOR_FRACTION / (1 - GROUPED_FRACTION):
             name = None
         else:
             name = names[int(rng.integers(len(names)))]
@@ -76,9 +89,26 @@ def build_model(name: str = MODEL_NAME, seed: int = 0):
     return model, tokenizer
 
 
+def encode_text_truncated(model, text: torch.Tensor) -> torch.Tensor:
+    """``model.encode_text(text)`` computed on the first ``L`` positions only,
+    ``L`` the longest caption of the batch: the causal mask makes the
+    end-of-text features identical, at a fraction of the cost."""
+    from open_clip.transformer import text_global_pool
+    L = int((text != 0).sum(1).max())
+    text = text[:, :L]
+    x = model.token_embedding(text) + model.positional_embedding[:L]
+    x = model.transformer(x, attn_mask=model.attn_mask[:L, :L])
+    x = model.ln_final(x)
+    x = text_global_pool(x, text, model.text_pool_type,
+                         eos_token_id=getattr(model, 'text_eos_id', None))
+    if isinstance(model.text_projection, torch.nn.Linear):
+        return model.text_projection(x)
+    return x @ model.text_projection
+
+
 def clip_loss(model, images, tokens):
     img = F.normalize(model.encode_image(images), dim=-1)
-    txt = F.normalize(model.encode_text(tokens), dim=-1)
+    txt = F.normalize(encode_text_truncated(model, tokens), dim=-1)
     logits = model.logit_scale.exp() * img @ txt.t()
     # captions repeated inside a batch are positives of each other
     same = (tokens[:, None, :] == tokens[None, :, :]).all(-1).float()
@@ -88,9 +118,9 @@ def clip_loss(model, images, tokens):
     return (loss_i + loss_t) / 2
 
 
-def pretrain(out: Optional[str] = None, seed: int = 0, steps: int = 1200,
+def pretrain(out: Optional[str] = None, seed: int = 0, steps: int = 900,
              batch_size: int = 128, lr: float = 1e-3, wd: float = 0.1,
-             warmup: int = 60, threads: Optional[int] = None,
+             warmup: int = 40, threads: Optional[int] = None,
              name: str = MODEL_NAME, log_every: int = 50, log=print):
     """Pretrain ``name`` from scratch; save an fp16 state dict to ``out``
     (loadable with ``open_clip.create_model(name, pretrained=out)``).
