@@ -109,6 +109,16 @@ def one_line(exc: BaseException) -> str:
     return f'{name}: {msg}' if msg else name
 
 
+def _finish_distributed():
+    """Tear the process group down before exit: left to interpreter exit,
+    gloo's threads can abort the process (``terminate called without an
+    active exception``) after a successful run."""
+    import torch.distributed as dist
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
+
+
 def _run_guarded(fn, argv):
     """Run a tool; user mistakes and errors raised deep inside the Runner or
     in dataloader workers end as one ``error:`` line on stderr (exit 2 for
@@ -220,6 +230,7 @@ def train(argv=None):
     _check_work_dir(cfg, args)
     runner = _build_runner(cfg)
     runner.train()
+    _finish_distributed()
     return 0
 
 
@@ -281,6 +292,7 @@ def test(argv=None):
         runner.call_hook('after_load_checkpoint', checkpoint=ckpt)
         runner.logger.info(f'Load checkpoint from {checkpoint}')
     runner.test()
+    _finish_distributed()
     return 0
 
 
