@@ -13,6 +13,8 @@ from .text_heads import (BaseTextHead, GA2TextHead, IVLPTextHead,  # noqa: E402
                          TemplateTextHead, check_class_names, load_hard_prompt)
 from .text_tower import CLIPTextTower  # noqa: E402
 from .video_encoder import CLIPVideoEncoder  # noqa: E402
+from .video_cache import (VideoFeatureCache, VideoFeatureCacheHook,  # noqa: E402
+                          check_pipeline)
 from .convert import (convert_official_checkpoint,  # noqa: E402
                       convert_official_state_dict, export_official_state_dict)
 from .weights import build_clip, load_clip_weights, unwrap_state_dict  # noqa: E402
@@ -25,5 +27,6 @@ __all__ = [
     'load_clip_weights', 'unwrap_state_dict', 'load_hard_prompt',
     'check_class_names', 'load_vocabulary', 'read_class_csv',
     'register_model_configs', 'convert_official_checkpoint',
-    'convert_official_state_dict', 'export_official_state_dict'
+    'convert_official_state_dict', 'export_official_state_dict',
+    'VideoFeatureCache', 'VideoFeatureCacheHook', 'check_pipeline'
 ]

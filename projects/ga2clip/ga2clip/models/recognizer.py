@@ -1,4 +1,5 @@
 """The GA2CLIP recognizer: video encoder + text head + losses, one CLIP."""
+import contextlib
 import csv
 import os.path as osp
 from typing import Dict, List, Optional, Sequence, Union
@@ -12,12 +13,14 @@ from mmaction.registry import MODELS
 
 from .losses import AnchorBatch, BaseAnchorLoss
 from .text_heads import check_class_names
+from .video_cache import VideoFeatureCache
 from .weights import build_clip
 
 # OpenAI CLIP pixel statistics on the 0..255 scale.
 CLIP_MEAN = [122.771, 116.746, 104.094]
 CLIP_STD = [68.5, 66.632, 70.323]
 DEFAULT_VOCAB = 'default'
+AMP_DTYPES = {'bfloat16': torch.bfloat16, 'float16': torch.float16}
 
 
 def read_class_csv(path: str) -> List[str]:
@@ -75,6 +78,16 @@ class GA2CLIP(BaseModel):
         data_preprocessor: defaults to ``ActionDataPreprocessor`` with CLIP
             mean/std and ``format_shape='NCTHW'``.
         train_logit_scale: keep ``False`` (frozen, official).
+        amp_dtype: ``None`` (off), ``'bfloat16'`` or ``'float16'``: run both
+            encoders under ``torch.autocast`` of the input's device (features
+            and losses stay float32). Works on CPU (bf16) and GPU; for fp16
+            *training* on GPU prefer ``--amp`` (``AmpOptimWrapper``, with
+            loss scaling).
+        video_cache: ``None`` (off) or ``dict(max_items=...)``: reuse video
+            features across steps/epochs (:mod:`ga2clip.models.video_cache`).
+            Only for models that train nothing on the vision side, fed by a
+            deterministic pipeline (checked by ``VideoFeatureCacheHook`` /
+            :meth:`bind_video_cache`).
     """
 
     def __init__(self,
@@ -86,6 +99,8 @@ class GA2CLIP(BaseModel):
                  vocabularies: Optional[Dict] = None,
                  data_preprocessor: Optional[Union[Dict, nn.Module]] = None,
                  train_logit_scale: bool = False,
+                 amp_dtype: Optional[str] = None,
+                 video_cache: Optional[Dict] = None,
                  init_cfg: Optional[Dict] = None):
         if data_preprocessor is None:
             data_preprocessor = dict(type='ActionDataPreprocessor',
@@ -110,6 +125,20 @@ class GA2CLIP(BaseModel):
                 self.anchor_loss, BaseAnchorLoss):
             raise TypeError(f'anchor_loss must be a BaseAnchorLoss, got '
                             f'{type(self.anchor_loss).__name__}')
+        if amp_dtype is not None and amp_dtype not in AMP_DTYPES:
+            raise ValueError(f'amp_dtype must be None or one of '
+                             f'{sorted(AMP_DTYPES)}, got {amp_dtype!r}')
+        self.amp_dtype = amp_dtype
+        self.video_cache = None
+        if video_cache is not None:
+            tuned = self._vision_trainable()
+            if tuned:
+                raise ValueError(
+                    'video_cache needs a model that trains nothing on the '
+                    f'vision side; trainable: {tuned[:3]} (use '
+                    "video_encoder train_mode='frozen' and no vision prompts, "
+                    'or drop video_cache)')
+            self.video_cache = VideoFeatureCache(**video_cache)
         self.vocabularies: Dict[str, List[str]] = {}
         self._text_cache: Dict[str, torch.Tensor] = {}
         self._frozen_cache: Dict[tuple, torch.Tensor] = {}
@@ -141,28 +170,75 @@ class GA2CLIP(BaseModel):
             self._text_cache.clear()
         return super().train(mode)
 
+    # -- fast paths ----------------------------------------------------------
+    def _vision_trainable(self) -> List[str]:
+        return [n for n, p in self.video_encoder.named_parameters()
+                if p.requires_grad]
+
+    def _autocast(self, device: torch.device):
+        if self.amp_dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast(device_type=device.type,
+                              dtype=AMP_DTYPES[self.amp_dtype])
+
+    def bind_video_cache(self, pipeline, deterministic: Sequence[str] = (),
+                         on_random: str = 'raise') -> bool:
+        """Check ``pipeline`` (``Compose`` or list of transforms/configs) and
+        let the video cache serve clips it produces (see
+        :meth:`VideoFeatureCache.bind`). ``VideoFeatureCacheHook`` does this
+        for each loop of a runner."""
+        if self.video_cache is None:
+            raise RuntimeError('this model has no video_cache')
+        return self.video_cache.bind(pipeline, deterministic, on_random)
+
     # -- features ------------------------------------------------------------
     @property
     def scale(self) -> torch.Tensor:
         return self.logit_scale.exp()
 
-    def encode_video(self, inputs: torch.Tensor,
-                     prompts: bool = True) -> torch.Tensor:
-        """``(B, V, C, T, H, W)`` -> ``(B, V, D)`` L2-normalised."""
+    def encode_video(self, inputs: torch.Tensor, prompts: bool = True,
+                     data_samples=None) -> torch.Tensor:
+        """``(B, V, C, T, H, W)`` -> ``(B, V, D)`` L2-normalised. With a
+        bound video cache and ``data_samples``, cached clips are not
+        re-encoded."""
+        cache = self.video_cache
+        if cache is not None and data_samples is not None and cache.active:
+            return self._encode_video_cached(inputs, prompts, data_samples)
+        return self._encode_video(inputs, prompts)
+
+    def _encode_video(self, inputs, prompts):
         b, v = inputs.shape[:2]
-        feats = self.video_encoder(inputs.flatten(0, 1), prompts=prompts)
-        return F.normalize(feats, dim=-1).view(b, v, -1)
+        with self._autocast(inputs.device):
+            feats = self.video_encoder(inputs.flatten(0, 1), prompts=prompts)
+        return F.normalize(feats.float(), dim=-1).view(b, v, -1)
+
+    def _encode_video_cached(self, inputs, prompts, data_samples):
+        tuned = self._vision_trainable()
+        if tuned:
+            raise RuntimeError(f'video_cache is on but vision parameters '
+                               f'train: {tuned[:3]}')
+        cache = self.video_cache
+        keys = cache.keys(data_samples, tuple(inputs.shape[1:]), prompts)
+        found = [cache.get(k) for k in keys]
+        todo = [i for i, f in enumerate(found) if f is None]
+        if todo:
+            with torch.no_grad():
+                fresh = self._encode_video(inputs[todo], prompts)
+            for j, i in enumerate(todo):
+                found[i] = fresh[j]
+                cache.put(keys[i], fresh[j])
+        return torch.stack([f.to(inputs.device) for f in found])
 
     def text_features(self, vocab: str = DEFAULT_VOCAB) -> torch.Tensor:
         """``(C, D)`` L2-normalised text features of a vocabulary; cached
         per vocabulary in eval mode (no graph)."""
         names = self.class_names(vocab)
         if self.training:
-            return F.normalize(self.text_head(names), dim=-1)
+            return self._prompted_names(names)
         hit = self._text_cache.get(vocab)
         if hit is None:
             with torch.no_grad():
-                hit = F.normalize(self.text_head(names), dim=-1)
+                hit = self._prompted_names(names)
             self._text_cache[vocab] = hit
         return hit
 
@@ -179,7 +255,9 @@ class GA2CLIP(BaseModel):
             [self.text_head.plain_template.format(n) for n in names])
 
     def _prompted_names(self, names: Sequence[str]) -> torch.Tensor:
-        return F.normalize(self.text_head(list(names)), dim=-1)
+        with self._autocast(self.logit_scale.device):
+            feats = self.text_head(list(names))
+        return F.normalize(feats.float(), dim=-1)
 
     # -- mmengine entry points ---------------------------------------------
     def forward(self, inputs: torch.Tensor, data_samples=None,
@@ -215,13 +293,13 @@ class GA2CLIP(BaseModel):
         if len(groups) > 1:
             raise ValueError(f'tensor mode needs one vocabulary per batch, '
                              f'got {sorted(groups)}')
-        video = self.encode_video(inputs)
+        video = self.encode_video(inputs, data_samples=data_samples)
         text = self.text_features(next(iter(groups)))
         return self.scale * video @ text.T
 
     def predict(self, inputs, data_samples):
         """Softmax averaged over the ``V`` views -> ``pred_score``."""
-        video = self.encode_video(inputs)
+        video = self.encode_video(inputs, data_samples=data_samples)
         for vocab, idx in self._groups(data_samples, inputs.shape[0]).items():
             text = self.text_features(vocab)
             logits = self.scale * video[idx] @ text.T  # (n, V, C)
@@ -238,7 +316,8 @@ class GA2CLIP(BaseModel):
         if not main_idx:
             raise ValueError('a training batch holds only anchor clips')
         main_samples = [data_samples[i] for i in main_idx]
-        video = self.encode_video(inputs[main_idx])  # (B, V, D)
+        video = self.encode_video(inputs[main_idx],
+                                  data_samples=main_samples)  # (B, V, D)
         labels = torch.stack([
             s.gt_label.reshape(-1)[0] for s in main_samples]).to(video.device)
         losses = {}
@@ -254,23 +333,26 @@ class GA2CLIP(BaseModel):
         losses['loss_cls'] = total / len(main_idx)
         if self.anchor_loss is not None:
             losses['loss_anchor'] = self._anchor_loss(
-                inputs[anchor_idx], *first)
+                inputs[anchor_idx], *first,
+                anchor_samples=[data_samples[i] for i in anchor_idx])
         return losses
 
     def _anchor_loss(self, anchor_inputs, class_text, main_cosine,
-                     main_labels) -> torch.Tensor:
+                     main_labels, anchor_samples=None) -> torch.Tensor:
         loss = self.anchor_loss
         if anchor_inputs.shape[0] == 0:
             return class_text.new_zeros(())
         grad = loss.needs_video_grad and torch.is_grad_enabled()
         with torch.set_grad_enabled(grad):
-            video = self.encode_video(anchor_inputs).mean(dim=1)
+            video = self.encode_video(
+                anchor_inputs, data_samples=anchor_samples).mean(dim=1)
             video = F.normalize(video, dim=-1)
         frozen = None
         if loss.needs_frozen_video:
             with torch.no_grad():
                 frozen = F.normalize(
-                    self.encode_video(anchor_inputs, prompts=False).mean(
+                    self.encode_video(anchor_inputs, prompts=False,
+                                      data_samples=anchor_samples).mean(
                         dim=1), dim=-1)
         batch = AnchorBatch(
             video=video, frozen_video=frozen, class_text=class_text,
