@@ -1,0 +1,17 @@
+# GA2-CLIP, synthetic base-to-novel split s1; anchors: anchor term as released (a no-op: kept for parity).
+_base_ = [
+    '../../../../configs/_base_/models/ga2clip_synth.py',
+    '../../../../configs/_base_/datasets/synthetic_b2n_s1.py',
+    '../../../../configs/_base_/schedules/synth_10e.py',
+    '../../../../configs/_base_/default_runtime.py',
+]
+model = dict(anchor_loss=dict(type='OfficialAnchorLoss', loss_weight=1.0))
+randomness = dict(seed=1)
+train_dataloader = dict(
+    batch_sampler=dict(type='AnchorBatchSampler',
+                       num_anchors={{_base_.num_anchors}}),
+    dataset=dict(
+        _delete_=True, type='AnchoredDataset',
+        pipeline={{_base_.train_dataloader.dataset.pipeline}},
+        dataset={{_base_.train_dataloader.dataset}},
+        anchor={{_base_.anchor_dataset}}))
