@@ -159,6 +159,28 @@ def test_eot_truncation_equals_77_tokens(name):
                                rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.parametrize('name', ['ga2clip_tiny', 'clip_zeroshot_tiny'])
+def test_length_buckets_equal_one_batch(name):
+    cfg = _cfg(name)
+    cfg['text_head']['bucket_size'] = 2  # 5 names -> chunks of 2, 2, 1
+    model = _build(cfg).train()
+    head = model.text_head
+    assert head.text.bucket_size == 2
+    out = {}
+    for bucket in (2, 0):
+        head.text.bucket_size = bucket
+        head.zero_grad(set_to_none=True)
+        feats = head(VOCAB)
+        if feats.requires_grad:
+            (feats * torch.arange(feats.shape[0])[:, None]).sum().backward()
+        out[bucket] = (feats.detach(), _grads(head))
+    torch.testing.assert_close(out[2][0], out[0][0], rtol=1e-5, atol=1e-5)
+    for k in out[0][1]:
+        # float32 sums over chunks in another order
+        torch.testing.assert_close(out[2][1][k], out[0][1][k], rtol=1e-3,
+                                   atol=1e-4)
+
+
 def test_eot_truncation_switch_in_config():
     cfg = _cfg()
     cfg['text_head']['fast'] = False
@@ -194,6 +216,24 @@ def test_official_anchor_without_graph_equals_with_graph():
     plain = _loss_and_grads(model, x[:2], data[:2])
     for k in fast[1]:
         torch.testing.assert_close(fast[1][k], plain[1][k])
+
+
+def test_official_anchor_encode_switch_skips_anchor_forward():
+    model = _build(_cfg()).train()
+    x, data = _inputs(3), _samples([0, 1, 0], anchors=(2, ))
+    calls = _count_calls(model.video_encoder)
+    full = _loss_and_grads(model, x, data)
+    assert len(calls) == 2 and abs(float(full[0]['loss_anchor'])) < 1e-5
+    skip = _build(_cfg(anchor_loss=dict(type='OfficialAnchorLoss',
+                                        encode_anchors=False))).train()
+    skip.load_state_dict(model.state_dict())
+    calls = _count_calls(skip.video_encoder)
+    fast = _loss_and_grads(skip, x, data)
+    assert len(calls) == 1  # training clips only
+    assert float(fast[0]['loss_anchor']) == 0.0
+    torch.testing.assert_close(fast[0]['loss_cls'], full[0]['loss_cls'])
+    for k in full[1]:
+        torch.testing.assert_close(fast[1][k], full[1][k])
 
 
 # -- negative prompts: one frozen text tower ---------------------------------

@@ -99,6 +99,7 @@ class AnchorBatch:
 
 class BaseAnchorLoss(nn.Module):
     """Anchor regularizer interface: ``forward(AnchorBatch) -> scalar``."""
+    needs_video = True  # False: anchors are not encoded, the loss is 0
     needs_video_grad = True
     needs_frozen_video = False
 
@@ -127,13 +128,19 @@ class OfficialAnchorLoss(BaseAnchorLoss):
     Args:
         loss_weight: ``alpha`` (official: 1.0).
         negative_prompt: official ``'a video of a person else.'``.
+        encode_anchors: ``False`` skips the anchor forward altogether and
+            reports ``loss_anchor = 0``, the exact value of the term (the
+            computed one is 0 up to float rounding); gradients are the same.
+            Default ``True``: the released cost and logged value.
     """
     needs_video_grad = False
 
     def __init__(self, loss_weight: float = 1.0,
-                 negative_prompt: str = NEGATIVE_PROMPT):
+                 negative_prompt: str = NEGATIVE_PROMPT,
+                 encode_anchors: bool = True):
         super().__init__(loss_weight)
         self.negative_prompt = negative_prompt
+        self.needs_video = bool(encode_anchors)
 
     def forward(self, batch: AnchorBatch) -> torch.Tensor:
         with torch.no_grad():

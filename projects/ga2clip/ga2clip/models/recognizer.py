@@ -340,7 +340,7 @@ class GA2CLIP(BaseModel):
     def _anchor_loss(self, anchor_inputs, class_text, main_cosine,
                      main_labels, anchor_samples=None) -> torch.Tensor:
         loss = self.anchor_loss
-        if anchor_inputs.shape[0] == 0:
+        if anchor_inputs.shape[0] == 0 or not loss.needs_video:
             return class_text.new_zeros(())
         grad = loss.needs_video_grad and torch.is_grad_enabled()
         with torch.set_grad_enabled(grad):

@@ -64,6 +64,9 @@ class BaseTextHead(nn.Module):
         tokenizer: its tokenizer (passed by the recognizer).
         train_text: ``False`` freezes the text tower (official setting).
         fast: exact fast text path (truncate after the longest EOT).
+        bucket_size: with ``fast``, vocabularies larger than this are
+            encoded in chunks of similar length, each truncated to its own
+            longest EOT (exact; ``0`` = one chunk).
         grad_checkpointing: recompute text blocks in backward.
         plain_template: template of the frozen prompt-free encoder when it is
             given class names (attribute banks).
@@ -72,12 +75,14 @@ class BaseTextHead(nn.Module):
 
     def __init__(self, clip=None, tokenizer=None, train_text: bool = False,
                  fast: bool = True, grad_checkpointing: bool = False,
-                 plain_template: str = DEFAULT_TEMPLATE):
+                 plain_template: str = DEFAULT_TEMPLATE,
+                 bucket_size: int = 64):
         super().__init__()
         if clip is None or tokenizer is None:
             raise ValueError(f'{type(self).__name__} needs `clip` and '
                              '`tokenizer`; build it through GA2CLIP')
-        self.text = CLIPTextTower(clip, tokenizer, fast=fast)
+        self.text = CLIPTextTower(clip, tokenizer, fast=fast,
+                                  bucket_size=bucket_size)
         self.text.grad_checkpointing = grad_checkpointing
         for p in self.text.parameters():
             p.requires_grad_(train_text)

@@ -25,9 +25,14 @@ class CLIPTextTower(nn.Module):
         tokenizer: the open_clip tokenizer of that model.
         fast: encode each batch truncated to its longest pooled position
             (exact with a causal mask; see :meth:`forward`).
+        bucket_size: with ``fast``, batches larger than this are sorted by
+            pooled position and encoded in chunks of ``bucket_size``
+            sequences, each cut to its own longest one (same features, less
+            padding: a vocabulary of short and long names). ``0``: off.
     """
 
-    def __init__(self, clip: nn.Module, tokenizer, fast: bool = True):
+    def __init__(self, clip: nn.Module, tokenizer, fast: bool = True,
+                 bucket_size: int = 64):
         super().__init__()
         src = clip.text if hasattr(clip, 'text') else clip
         if not hasattr(src, 'token_embedding') or not hasattr(
@@ -50,6 +55,7 @@ class CLIPTextTower(nn.Module):
         self.register_buffer('attn_mask', src.attn_mask, persistent=False)
         self.tokenizer = tokenizer
         self.fast = fast
+        self.bucket_size = int(bucket_size)
         self.grad_checkpointing = False
 
     @property
@@ -99,11 +105,24 @@ class CLIPTextTower(nn.Module):
                 position ``p`` cannot change the feature at ``p``, so the
                 batch is cut to ``max(pool_idx) + 1`` tokens (positional
                 embedding and mask sliced to match): same result, less work.
+                Batches larger than :attr:`bucket_size` are sorted by
+                ``pool_idx`` and cut chunk by chunk.
 
         Returns:
             ``(N, D)`` projected, unnormalised features.
         """
         fast = self.fast if fast is None else fast
+        n = embeds.shape[0]
+        if fast and self.attn_mask is not None and \
+                0 < self.bucket_size < n:
+            order = pool_idx.argsort()
+            chunks = [self._encode(embeds[idx], pool_idx[idx], deep_prompts,
+                                   span, True)
+                      for idx in order.split(self.bucket_size)]
+            return torch.cat(chunks)[order.argsort()]
+        return self._encode(embeds, pool_idx, deep_prompts, span, fast)
+
+    def _encode(self, embeds, pool_idx, deep_prompts, span, fast):
         length = embeds.shape[1]
         if fast and self.attn_mask is not None:
             length = int(pool_idx.max()) + 1
