@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[4]
 CONFIGS = ROOT / 'projects' / 'ga2clip' / 'configs' / 'synthetic'
 DEFAULT_WORLD = 'data/synthetic/world'
-CLIP_CKPT = 'checkpoints/ga2clip-synth.pt'
+CLIP_CKPT = os.environ.get('GA2CLIP_SYNTH_CLIP', 'checkpoints/ga2clip-synth.pt')
 
 # (key, label, config pattern; '{s}' is the split, absent = test only)
 METHODS = [
@@ -40,7 +40,7 @@ METHODS = [
      'ga2clip-margin_synth_b2n_s{s}.py'),
 ]
 STAGE1 = 'ivlp_synth_stage1_aux.py'
-QUICK_COUNTS = dict(base_train=2, base_test=1, novel_test=1, aux_train=2,
+QUICK_COUNTS = dict(base_train=6, base_test=1, novel_test=1, aux_train=2,
                     aux_test=1, anchor=8)
 
 
