@@ -148,8 +148,8 @@ class DomainShift:
 
 WEB = DomainShift()
 #: the calibrated downstream shift (see docs/synthetic_world.md)
-DOWNSTREAM = DomainShift(amp=0.35, block=8, sig=0.06, speed=1.5,
-                         cls_tint=0.12, cls_bg=0.12, cls_size=0.15,
+DOWNSTREAM = DomainShift(amp=0.03, block=8, sig=0.03, speed=1.5,
+                         cls_tint=0.06, cls_bg=0.06, cls_size=0.1,
                          clip_tint=0.04, bg_level=(0.4, 0.6),
                          stripe_period=(3.0, 5.0))
 
