@@ -166,6 +166,16 @@ def rss_kib(field: str) -> Optional[int]:
     return None
 
 
+def malloc_trim() -> None:
+    """Give freed heap memory back to the OS (glibc), so that RSS before a
+    call is its real baseline."""
+    try:
+        import ctypes
+        ctypes.CDLL('libc.so.6').malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def reset_peak_rss() -> bool:
     try:
         with open('/proc/self/clear_refs', 'w') as f:
@@ -193,6 +203,7 @@ class PeakMemory:
             torch.cuda.reset_peak_memory_stats(self.device)
             self.before = torch.cuda.memory_allocated(self.device)
         elif self.kind == 'rss_vmhwm':
+            malloc_trim()
             self.before = rss_kib('VmRSS') * 1024
             reset_peak_rss()
         else:

@@ -270,6 +270,7 @@ def test_bf16_autocast_runs_on_cpu_and_is_close():
     fp32 = _build(_cfg())
     bf16 = _build(_cfg(amp_dtype='bfloat16'))
     bf16.load_state_dict(fp32.state_dict())
+    trainable = {n for n, p in bf16.named_parameters() if p.requires_grad}
     x = _inputs(2)
     for model in (fp32, bf16):
         model.eval()
@@ -281,6 +282,9 @@ def test_bf16_autocast_runs_on_cpu_and_is_close():
     assert v16.dtype == torch.float32 and t16.dtype == torch.float32
     assert F.cosine_similarity(v32, v16, dim=-1).min() > 0.99
     assert F.cosine_similarity(t32, t16, dim=-1).min() > 0.99
+    # frozen weights are flagged only inside the no-grad autocast region
+    assert trainable == {n for n, p in bf16.named_parameters()
+                         if p.requires_grad}
     for a, b in zip(p32, p16):
         assert b.pred_score.dtype == torch.float32
         torch.testing.assert_close(a.pred_score, b.pred_score, atol=0.05,

@@ -175,11 +175,30 @@ class GA2CLIP(BaseModel):
         return [n for n, p in self.video_encoder.named_parameters()
                 if p.requires_grad]
 
+    @contextlib.contextmanager
     def _autocast(self, device: torch.device):
         if self.amp_dtype is None:
-            return contextlib.nullcontext()
-        return torch.autocast(device_type=device.type,
-                              dtype=AMP_DTYPES[self.amp_dtype])
+            yield
+            return
+        flagged = []
+        if not torch.is_grad_enabled():
+            # Under autocast nn.MultiheadAttention leaves its fused path and
+            # runs the in-projection on a transposed (batch_first) input;
+            # with frozen weights and no grad, aten::matmul then does not
+            # fold it into one mm but runs bmm on an expanded weight copy
+            # (~9x slower on CPU). Flagging the frozen weights as
+            # requires_grad under no_grad builds no graph and restores the
+            # mm path; they are reset on exit.
+            flagged = [p for p in self.parameters() if not p.requires_grad]
+            for p in flagged:
+                p.requires_grad_(True)
+        try:
+            with torch.autocast(device_type=device.type,
+                                dtype=AMP_DTYPES[self.amp_dtype]):
+                yield
+        finally:
+            for p in flagged:
+                p.requires_grad_(False)
 
     def bind_video_cache(self, pipeline, deterministic: Sequence[str] = (),
                          on_random: str = 'raise') -> bool:
