@@ -14,7 +14,7 @@ model = dict(
         ctx_init='a video of a',
         hard_prompt=dict(
             source='ivlp_checkpoint',
-            path='work_dirs/demo/stage1/train/epoch_10.pth')),
+            path='work_dirs/demo/stage1/epoch_6.pth')),
     loss_cls=dict(type='ScaledCosineCELoss'),
     anchor_loss=dict(type='OfficialAnchorLoss', loss_weight=1.0),
     data_preprocessor={{_base_.data_preprocessor}})

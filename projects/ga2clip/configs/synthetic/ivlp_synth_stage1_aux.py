@@ -4,6 +4,6 @@
 _base_ = [
     '../../../../configs/_base_/models/ivlp_synth.py',
     '../../../../configs/_base_/datasets/synthetic_stage1_aux.py',
-    '../../../../configs/_base_/schedules/synth_10e.py',
+    '../../../../configs/_base_/schedules/synth_6e.py',
     '../../../../configs/_base_/default_runtime.py',
 ]
