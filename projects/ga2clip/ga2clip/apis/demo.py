@@ -17,6 +17,7 @@ import csv
 import json
 import os
 import os.path as osp
+import re
 import subprocess
 import sys
 import time
@@ -74,18 +75,42 @@ class Progress:
               f'{what}', flush=True)
 
 
-def _run(cmd, log=None):
+def _run(cmd, log=None, echo=None):
+    """Run a step; its output goes to ``log``. Lines for which ``echo``
+    returns True are also printed (per-run progress)."""
     cmd = [str(c) for c in cmd]
     if log is None:
         proc = subprocess.run(cmd, cwd=ROOT)
+        returncode = proc.returncode
     else:
         os.makedirs(osp.dirname(log), exist_ok=True)
         with open(log, 'a') as f:
-            proc = subprocess.run(cmd, cwd=ROOT, stdout=f,
-                                  stderr=subprocess.STDOUT)
-    if proc.returncode != 0:
+            proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, text=True)
+            for line in proc.stdout:
+                f.write(line)
+                shown = echo(line) if echo is not None else None
+                if shown:
+                    print('      ' + shown, flush=True)
+            returncode = proc.wait()
+    if returncode != 0:
         where = f' (log: {log})' if log else ''
         raise SystemExit(f'error: step failed: {" ".join(cmd)}{where}')
+
+
+def _run_result(line):
+    """Short form of tools/run_protocol.py's per-run line
+    ("[<run>] base/top1 .., novel/top1 .., HM .."), else None."""
+    if not line.startswith('['):
+        return None
+    run = line[1:line.find(']')]
+    if 'finished earlier' in line:
+        return f'{run}: finished earlier, reused'
+    found = dict(re.findall(r'(base/top1|novel/top1|HM) ([\d.]+)', line))
+    if len(found) < 3:
+        return None
+    return (f"{run}: base {float(found['base/top1']):.1f}  novel "
+            f"{float(found['novel/top1']):.1f}  HM {float(found['HM']):.1f}")
 
 
 def stage1(work, epoch_opts, progress):
@@ -116,7 +141,7 @@ def run_method(key, pattern, splits, work, opts, progress):
            '--no-validate']
     if opts:
         cmd += ['--cfg-options', *opts]
-    _run(cmd, log=osp.join(work, f'{key}.log'))
+    _run(cmd, log=osp.join(work, f'{key}.log'), echo=_run_result)
     progress.step(f'{key}: {len(configs)} run(s) trained and tested')
     return osp.join(work, key, f'custom_{key}', 'runs.csv')
 
