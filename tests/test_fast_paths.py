@@ -153,8 +153,12 @@ def test_eot_truncation_equals_77_tokens(name):
                                atol=1e-5)
     assert out[True][1].keys() == out[False][1].keys()
     for k in out[True][1]:
-        torch.testing.assert_close(out[True][1][k], out[False][1][k],
-                                   rtol=1e-4, atol=1e-5)
+        # float32 summation order differs between 77 and truncated tokens:
+        # tolerance relative to the gradient's scale, not to each element
+        ref = out[False][1][k]
+        scale = float(ref.abs().max()) or 1.0
+        torch.testing.assert_close(out[True][1][k], ref, rtol=1e-4,
+                                   atol=1e-4 * scale)
     torch.testing.assert_close(out[(True, 'plain')], out[(False, 'plain')],
                                rtol=1e-5, atol=1e-5)
 
