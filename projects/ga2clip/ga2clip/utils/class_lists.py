@@ -35,8 +35,9 @@ def _require(path: str, what: str) -> None:
 
 
 def read_class_names(path: str, strip_brackets: bool = True) -> List[str]:
-    """Read an ``id,name`` csv (header optional; names may be quoted and
-    contain commas). Ids must be 0..N-1 in order; names must be unique.
+    """Read an ``id,name`` csv (UTF-8, a byte-order mark allowed; header
+    optional; names may be quoted and contain commas). The ids are
+    ``0..N-1``, each once (rows in any order); names must be unique.
 
     Returns the list of class names (index = label id).
     """
@@ -46,18 +47,22 @@ def read_class_names(path: str, strip_brackets: bool = True) -> List[str]:
                 if row and ''.join(row).strip()]
     if rows and rows[0][0] == 1 and rows[0][1][0].strip().lower() == 'id':
         rows = rows[1:]
-    names: List[str] = []
+    by_id = {}
     for lineno, row in rows:
         if len(row) < 2:
             raise ValueError(f'{path}:{lineno}: expected "id,name", got '
                              f'{",".join(row)!r}')
         # An unquoted name with commas: join the rest back.
         idx, name = row[0].strip(), ','.join(row[1:])
-        if not idx.lstrip('-').isdigit() or int(idx) != len(names):
+        if not idx.isdigit() or int(idx) >= len(rows):
             raise ValueError(
-                f'{path}:{lineno}: class id {idx!r} out of order (expected '
-                f'{len(names)}; ids must be 0..{len(rows) - 1} in order)')
-        names.append(prompt_name(name, strip_brackets))
+                f'{path}:{lineno}: bad class id {idx!r} (ids must be '
+                f'0..{len(rows) - 1}, each once)')
+        if int(idx) in by_id:
+            raise ValueError(f'{path}:{lineno}: class id {idx} appears twice '
+                             f'(ids must be 0..{len(rows) - 1}, each once)')
+        by_id[int(idx)] = prompt_name(name, strip_brackets)
+    names: List[str] = [by_id[i] for i in range(len(by_id))]
     if not names:
         raise ValueError(f'{path}: class list is empty')
     seen = {}
