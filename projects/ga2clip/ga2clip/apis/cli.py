@@ -8,11 +8,11 @@ directory that already holds a run) instead of tracebacks. Set
 import argparse
 import os
 import os.path as osp
-import sys
 
-
-class UserError(Exception):
-    """A mistake in the command line or the files it names."""
+# re-exported: they lived here before apis/common.py
+from .common import (UserError, _finish_distributed, _run_guarded,  # noqa: F401
+                     load_checked_checkpoint, load_config, one_line,
+                     parse_cfg_options)
 
 
 def _add_common(parser):
@@ -25,48 +25,6 @@ def _add_common(parser):
         '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
         default='none', help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-
-
-def parse_cfg_options(items):
-    """Parse ``KEY=VALUE`` strings with mmengine's DictAction rules, raising
-    :class:`UserError` that names the malformed item."""
-    from mmengine.config import DictAction
-    if not items:
-        return None
-    options = {}
-    for item in items:
-        key, sep, value = item.partition('=')
-        if not sep or not key or not value:
-            raise UserError(
-                f'malformed --cfg-options item {item!r}: expected KEY=VALUE '
-                '(e.g. train_dataloader.batch_size=4)')
-        try:
-            options[key] = DictAction._parse_iterable(value)
-        except Exception as exc:  # noqa: BLE001 - report as user error
-            raise UserError(
-                f'malformed --cfg-options value for {key!r}: {value!r} '
-                f'({exc}); lists need quotes and no spaces: key="[a,b]"')
-    return options
-
-
-def load_config(path, cfg_options=None):
-    """Load an mmengine config, with one-line errors for a missing file or
-    an override of an unknown top-level key."""
-    from mmengine.config import Config
-    if not osp.isfile(path):
-        raise UserError(f'config file not found: {path} (give the path of a '
-                        'config, e.g. projects/ga2clip/configs/...)')
-    cfg = Config.fromfile(path)
-    if cfg_options:
-        for key in cfg_options:
-            top = key.split('.')[0]
-            if top not in cfg:
-                raise UserError(
-                    f'--cfg-options key {key!r}: {path} has no top-level key '
-                    f'{top!r} (check the spelling; keys: '
-                    f'{", ".join(sorted(cfg.keys())[:12])}, ...)')
-        cfg.merge_from_dict(cfg_options)
-    return cfg
 
 
 def _finish_env(args):
@@ -84,58 +42,6 @@ def _build_runner(cfg):
     if 'runner_type' not in cfg:
         return Runner.from_cfg(cfg)
     return RUNNERS.build(cfg)
-
-
-def one_line(exc: BaseException) -> str:
-    """One line for an exception, also when it was raised in a dataloader
-    worker process (torch wraps it: ``Caught X in DataLoader worker ...
-    Original Traceback ... X: message``): the original type and message."""
-    text = str(exc).strip()
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    name = type(exc).__name__
-    if lines and lines[0].startswith('Caught ') and 'worker' in lines[0]:
-        last = lines[-1]
-        head, sep, msg = last.partition(': ')
-        if sep and ' ' not in head:
-            name, last = head.rsplit('.', 1)[-1], msg
-        return f'{name}: {last} (raised in a dataloader worker)'
-    msg = lines[-1] if lines else ''
-    if isinstance(exc, KeyError) and len(exc.args) == 1:
-        msg = str(exc.args[0]).strip().splitlines()[-1:] or ['']
-        msg = msg[0]
-    if isinstance(exc, TypeError) and 'unexpected keyword argument' in msg:
-        msg += (' (an unknown config key: check its spelling in the config '
-                'or --cfg-options)')
-    return f'{name}: {msg}' if msg else name
-
-
-def _finish_distributed():
-    """Tear the process group down before exit: left to interpreter exit,
-    gloo's threads can abort the process (``terminate called without an
-    active exception``) after a successful run."""
-    import torch.distributed as dist
-    if dist.is_available() and dist.is_initialized():
-        dist.barrier()
-        dist.destroy_process_group()
-
-
-def _run_guarded(fn, argv):
-    """Run a tool; user mistakes and errors raised deep inside the Runner or
-    in dataloader workers end as one ``error:`` line on stderr (exit 2 for
-    :class:`UserError`, 1 otherwise). ``GA2CLIP_DEBUG=1`` re-raises."""
-    try:
-        return fn(argv)
-    except UserError as exc:
-        if os.environ.get('GA2CLIP_DEBUG'):
-            raise
-        print(f'error: {exc}', file=sys.stderr)
-        return 2
-    except Exception as exc:  # noqa: BLE001 - one line, traceback on demand
-        if os.environ.get('GA2CLIP_DEBUG'):
-            raise
-        print(f'error: {one_line(exc)} (set GA2CLIP_DEBUG=1 for the '
-              'traceback)', file=sys.stderr)
-        return 1
 
 
 # --------------------------------------------------------------------------
@@ -287,7 +193,6 @@ def test(argv=None):
     if checkpoint:
         # Checked key by key and shape by shape (mmengine would load a
         # checkpoint of another model non-strictly, with a warning only).
-        from .inference import load_checked_checkpoint
         ckpt = load_checked_checkpoint(runner.model, checkpoint)
         runner.call_hook('after_load_checkpoint', checkpoint=ckpt)
         runner.logger.info(f'Load checkpoint from {checkpoint}')

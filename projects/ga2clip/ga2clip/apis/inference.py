@@ -14,7 +14,7 @@ config's test pipeline (``cfg.test_pipeline``, else the test dataloader's).
 Command line: ``tools/infer.py`` (see ``docs/inference.md``).
 
 Every user mistake raises :class:`InferenceError` (a
-:class:`~ga2clip.apis.cli.UserError`) with a one-line message that names the
+:class:`~ga2clip.apis.common.UserError`) with a one-line message that names the
 file and what to do.
 """
 import csv
@@ -25,17 +25,14 @@ import os
 import os.path as osp
 from typing import Dict, List, Optional, Sequence, Union
 
-from .cli import UserError, load_config
+from .common import (_PRETRAINED_KEYS, InferenceError,  # noqa: F401
+                     UserError, _run_guarded, _unwrap_model,
+                     load_checked_checkpoint, load_config,
+                     parse_cfg_options)
 
 VIDEO_EXTS = ('.mp4', '.avi', '.mkv', '.webm', '.mov', '.m4v', '.mpg',
               '.mpeg', '.wmv', '.flv', '.3gp', '.ogv')
 LIST_EXTS = ('.txt', '.list', '.lst', '.csv')
-# frozen CLIP weights: a checkpoint may leave them to ``clip.pretrained``
-_PRETRAINED_KEYS = ('video_encoder.visual.', 'text_head.text.', 'logit_scale')
-
-
-class InferenceError(UserError):
-    """A mistake in the videos, class names, config or checkpoint given."""
 
 
 # --------------------------------------------------------------------------
@@ -44,7 +41,7 @@ class InferenceError(UserError):
 def read_names_file(path: str) -> List[str]:
     """Class names from a file: an ``id,name`` csv (header optional, ids
     ``0..N-1`` in order, names may be quoted) or one name per line."""
-    from ..datasets.class_lists import read_class_names
+    from ..utils.class_lists import read_class_names
     with open(path, encoding='utf-8-sig') as f:
         lines = [ln.strip() for ln in f if ln.strip()]
     if not lines:
@@ -161,65 +158,6 @@ def collect_videos(inputs: Union[str, Sequence[str]]) -> List[str]:
 # --------------------------------------------------------------------------
 # model
 # --------------------------------------------------------------------------
-def _unwrap_model(model):
-    from mmengine.model import is_model_wrapper
-    return model.module if is_model_wrapper(model) else model
-
-
-def load_checked_checkpoint(model, path: str, allow_pretrained_missing=None,
-                            hint: str = 'use the config the checkpoint was '
-                            'trained with') -> dict:
-    """Load an mmengine checkpoint into ``model`` after checking it: any
-    unexpected key, wrongly shaped tensor, or missing key raises one line
-    naming the file. Missing frozen-CLIP keys are allowed when the config
-    loads CLIP weights itself (``model.clip.pretrained``; e.g. converted
-    official checkpoints lack ``token_embedding``).
-
-    Returns the checkpoint dict (``meta`` etc.)."""
-    from mmengine.runner.checkpoint import (_load_checkpoint,
-                                            _load_checkpoint_to_model)
-    model = _unwrap_model(model)
-    if not osp.isfile(path):
-        raise InferenceError(f'checkpoint not found: {path} (give a .pth '
-                             'written by tools/train.py)')
-    try:
-        ckpt = _load_checkpoint(path, map_location='cpu')
-    except Exception as err:  # noqa: BLE001 - one line
-        first = (str(err).strip().splitlines() or [''])[0]
-        raise InferenceError(
-            f'cannot load checkpoint {path}: {type(err).__name__}: {first} '
-            '(truncated or not a torch file: use another epoch_N.pth or '
-            'train again)') from None
-    state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else None
-    if not isinstance(state, dict) or not state:
-        raise InferenceError(f'checkpoint {path} holds no state_dict')
-    state = {k[len('module.'):] if k.startswith('module.') else k: v
-             for k, v in state.items()}
-    if allow_pretrained_missing is None:
-        clip = getattr(model, 'clip_cfg', {}) or {}
-        allow_pretrained_missing = bool(clip.get('pretrained'))
-    own = model.state_dict()
-    missing = [k for k in own if k not in state and not (
-        allow_pretrained_missing and k.startswith(_PRETRAINED_KEYS))]
-    unexpected = [k for k in state if k not in own]
-    shapes = [f'{k} {tuple(state[k].shape)} (model: {tuple(v.shape)})'
-              for k, v in own.items() if k in state and hasattr(
-                  state[k], 'shape') and tuple(state[k].shape) != tuple(v.shape)]
-    problems = []
-    for what, keys in (('wrong shapes', shapes), ('missing keys', missing),
-                       ('unexpected keys', unexpected)):
-        if keys:
-            more = f' (+{len(keys) - 3} more)' if len(keys) > 3 else ''
-            problems.append(f'{what}: {", ".join(keys[:3])}{more}')
-    if problems:
-        raise InferenceError(
-            f'checkpoint {path} does not fit the model of the config: '
-            + '; '.join(problems) + f' ({hint})')
-    _load_checkpoint_to_model(model, dict(ckpt, state_dict=state),
-                              strict=False)
-    return ckpt
-
-
 def _test_pipeline_cfg(cfg):
     if cfg.get('test_pipeline'):
         return cfg.test_pipeline
@@ -525,7 +463,6 @@ def infer_parser():
 
 
 def infer_cli(argv=None) -> int:
-    from .cli import parse_cfg_options
     args = infer_parser().parse_args(argv)
     if args.out and osp.exists(args.out) and not args.force:
         raise InferenceError(f'--out {args.out} exists; pick another name or '
@@ -555,5 +492,4 @@ def infer_cli(argv=None) -> int:
 
 
 def main(argv=None) -> int:
-    from .cli import _run_guarded
     return _run_guarded(infer_cli, argv)

@@ -1,7 +1,5 @@
 """The GA2CLIP recognizer: video encoder + text head + losses, one CLIP."""
 import contextlib
-import csv
-import os.path as osp
 from typing import Dict, List, Optional, Sequence, Union
 
 import torch
@@ -11,6 +9,7 @@ from torch import nn
 
 from mmaction.registry import MODELS
 
+from ..utils.class_lists import read_class_names
 from .losses import AnchorBatch, BaseAnchorLoss
 from .text_heads import check_class_names
 from .video_cache import VideoFeatureCache
@@ -24,30 +23,11 @@ AMP_DTYPES = {'bfloat16': torch.bfloat16, 'float16': torch.float16}
 
 
 def read_class_csv(path: str) -> List[str]:
-    """Class names from an ``id,name`` csv with a header (names may be
-    quoted and contain commas, e.g. SSv2). Ids must be ``0..n-1``."""
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'class list not found: {path}')
-    with open(path, newline='', encoding='utf-8') as f:
-        rows = [r for r in csv.reader(f) if r and any(c.strip() for c in r)]
-    if not rows:
-        raise ValueError(f'class list {path} is empty')
-    header, rows = rows[0], rows[1:]
-    if len(header) < 2 or header[0].strip().lower() != 'id':
-        raise ValueError(f'class list {path} must start with an "id,name" '
-                         f'header, got {header}')
-    by_id = {}
-    for row in rows:
-        try:
-            idx = int(row[0])
-        except ValueError:
-            raise ValueError(f'class list {path}: bad id {row[0]!r}') from None
-        if idx in by_id:
-            raise ValueError(f'class list {path}: id {idx} appears twice')
-        by_id[idx] = ','.join(row[1:]).strip()
-    if sorted(by_id) != list(range(len(by_id))):
-        raise ValueError(f'class list {path}: ids must be 0..{len(by_id) - 1}')
-    return [by_id[i] for i in range(len(by_id))]
+    """Class names from an ``id,name`` csv, read by the package's one reader
+    (:func:`ga2clip.utils.class_lists.read_class_names`: UTF-8 byte-order
+    mark and header optional, names may be quoted and contain commas, ids
+    ``0..n-1`` in order). Names are kept as written (``[something]`` stays)."""
+    return read_class_names(path, strip_brackets=False)
 
 
 def load_vocabulary(source: Union[str, Sequence[str]], name: str = '') -> List[str]:
