@@ -56,7 +56,7 @@ def read_class_names(path: str, strip_brackets: bool = True) -> List[str]:
         idx, name = row[0].strip(), ','.join(row[1:])
         if not idx.isdigit() or int(idx) >= len(rows):
             raise ValueError(
-                f'{path}:{lineno}: bad class id {idx!r} (ids must be '
+                f'{path}:{lineno}: class id {idx!r} out of range (ids must be '
                 f'0..{len(rows) - 1}, each once)')
         if int(idx) in by_id:
             raise ValueError(f'{path}:{lineno}: class id {idx} appears twice '
