@@ -13,6 +13,7 @@ from .text_heads import (BaseTextHead, GA2TextHead, IVLPTextHead,  # noqa: E402
                          TemplateTextHead, check_class_names, load_hard_prompt)
 from .text_tower import CLIPTextTower  # noqa: E402
 from .video_encoder import CLIPVideoEncoder  # noqa: E402
+from .vita_encoder import VitaVideoEncoder  # noqa: E402
 from .video_cache import (VideoFeatureCache, VideoFeatureCacheHook,  # noqa: E402
                           check_pipeline)
 from .convert import (convert_official_checkpoint,  # noqa: E402
@@ -20,7 +21,7 @@ from .convert import (convert_official_checkpoint,  # noqa: E402
 from .weights import build_clip, load_clip_weights, unwrap_state_dict  # noqa: E402
 
 __all__ = [
-    'GA2CLIP', 'CLIPVideoEncoder', 'CLIPTextTower', 'BaseTextHead',
+    'GA2CLIP', 'CLIPVideoEncoder', 'VitaVideoEncoder', 'CLIPTextTower', 'BaseTextHead',
     'TemplateTextHead', 'IVLPTextHead', 'GA2TextHead', 'ScaledCosineCELoss',
     'BaseAnchorLoss', 'AnchorBatch', 'OfficialAnchorLoss',
     'ElseClassAnchorLoss', 'KLAnchorLoss', 'MarginAnchorLoss', 'build_clip',
