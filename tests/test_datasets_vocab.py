@@ -281,6 +281,63 @@ def test_anchored_dataset_and_batch_sampler(tiny_video_dataset, tmp_path,
                               batch_size=2))
 
 
+def test_anchored_dataset_flat_form_equals_nested(tiny_video_dataset,
+                                                  tmp_path, registry):
+    """AnchoredDataset(anchor=..., **VocabVideoDataset args), the form the
+    configs merge into their base's training set, builds the same main and
+    anchor samples as the nested dataset=dict(...) form."""
+    from mmengine.dataset import DefaultSampler
+    from mmaction.registry import DATA_SAMPLERS
+    tv = tiny_video_dataset
+    anchor_ann = tmp_path / 'anchors.txt'
+    anchor_ann.write_text('c0_0.mp4 0\nc1_0.mp4 0\nc2_0.mp4 0\n')
+    anchor_cls = tmp_path / 'neg.csv'
+    anchor_cls.write_text('id,name\r\n0,else\r\n')
+    main = dict(ann_file=str(tv['ann']), class_file=str(tv['classes']),
+                vocab_name='base',
+                data_prefix=dict(video=str(tv['video_root'])))
+    anchor = dict(type='VocabVideoDataset', ann_file=str(anchor_ann),
+                  class_file=str(anchor_cls), vocab_name='anchor',
+                  data_prefix=dict(video=str(tv['video_root'])), pipeline=[])
+    nested = registry.build(dict(
+        type='AnchoredDataset', pipeline=_pipeline(), num_frames=3,
+        dataset=dict(type='VocabVideoDataset', pipeline=[], **main),
+        anchor=anchor))
+    flat = registry.build(dict(
+        type='AnchoredDataset', pipeline=_pipeline(), num_frames=3,
+        anchor=anchor, **main))
+    assert type(flat.dataset).__name__ == 'VocabVideoDataset'
+    assert len(flat) == len(nested) == 12
+    assert flat.num_anchor_samples == nested.num_anchor_samples == 3
+    assert flat.vocabularies == nested.vocabularies
+    keys = ('filename', 'label', 'vocab', 'is_anchor')
+    for idx in range(15):  # 12 main then 3 anchor indices
+        a, b = flat.get_data_info(idx), nested.get_data_info(idx)
+        assert [a[k] for k in keys] == [b[k] for k in keys], idx
+        assert a['is_anchor'] is (idx >= 12)
+    batches = []
+    for ds in (flat, nested):
+        bs = DATA_SAMPLERS.build(
+            dict(type='AnchorBatchSampler', num_anchors=2),
+            default_args=dict(sampler=DefaultSampler(ds, shuffle=True,
+                                                     seed=3), batch_size=5))
+        batches.append(list(bs))
+    assert batches[0] == batches[1]
+    for idx in (0, 13):  # the pipeline and num_frames reach both sets
+        a, b = flat[idx], nested[idx]
+        assert a['inputs'].shape == b['inputs'].shape == (1, 3, 3, 24, 24)
+        assert (a['data_samples'].metainfo['is_anchor']
+                is b['data_samples'].metainfo['is_anchor'] is (idx >= 12))
+    with pytest.raises(TypeError, match='keep one form'):
+        registry.build(dict(type='AnchoredDataset', anchor=anchor,
+                            dataset=dict(type='VocabVideoDataset',
+                                         pipeline=[], **main), **main))
+    with pytest.raises(TypeError, match='needs the main dataset'):
+        registry.build(dict(type='AnchoredDataset', anchor=anchor))
+    with pytest.raises(TypeError, match='needs anchor='):
+        registry.build(dict(type='AnchoredDataset', pipeline=[], **main))
+
+
 def test_multiview_test_pipeline(tiny_video_dataset, registry):
     tv = tiny_video_dataset
     pipe = [dict(type='DecordInit'),

@@ -25,19 +25,44 @@ class AnchoredDataset(_DatasetGroup):
     dataset config gets ``is_anchor=True``, and its list/class file should
     give label 0 and vocabulary ``'anchor'``).
 
+    The main dataset is given either nested, ``dataset=dict(type=...)``, or
+    flat: the :class:`VocabVideoDataset` arguments themselves
+    (``AnchoredDataset(anchor=..., ann_file=..., class_file=...,
+    pipeline=...)``). The flat form lets a config turn its base's training
+    set into an anchored one by merging ``type='AnchoredDataset'`` and
+    ``anchor`` into it (``configs/_base_/datasets/ga2_anchors.py``).
+
     Args:
-        dataset (dict): main dataset config.
         anchor (dict): anchor dataset config.
-        pipeline (list, optional): replaces the pipeline of both.
+        dataset (dict, optional): main dataset config (nested form).
+        pipeline (list, optional): replaces the pipeline of both (flat
+            form: the main dataset's pipeline, also given to the anchors).
         num_frames (int, optional): frame count of both.
+        **main_args: flat form: the main ``VocabVideoDataset``'s arguments.
     """
 
     def __init__(self,
-                 dataset: dict,
-                 anchor: dict,
+                 dataset: Optional[dict] = None,
+                 anchor: Optional[dict] = None,
                  pipeline: Optional[list] = None,
                  num_frames: Optional[int] = None,
-                 lazy_init: bool = False):
+                 lazy_init: bool = False,
+                 **main_args):
+        if anchor is None:
+            raise TypeError('AnchoredDataset needs anchor=dict(...) (the '
+                            'anchor set; configs/_base_/datasets/'
+                            'ga2_anchors.py defines one)')
+        if dataset is None:
+            if not main_args:
+                raise TypeError(
+                    'AnchoredDataset needs the main dataset: dataset='
+                    'dict(...) or its VocabVideoDataset arguments flat '
+                    '(ann_file=..., class_file=..., ...)')
+            dataset = dict(type='VocabVideoDataset', **main_args)
+        elif main_args:
+            raise TypeError(
+                'AnchoredDataset: main dataset given both as dataset=... '
+                f'and flat ({", ".join(sorted(main_args))}); keep one form')
         opts = dict(pipeline=pipeline, num_frames=num_frames)
         self.dataset = _build(dataset, **opts)
         if isinstance(anchor, dict):
