@@ -2,9 +2,11 @@
 # (4,595 Kinetics-600 clips, label 0) and negative class `else`. Paths in
 # the list are the authors' layout (vol_XX/<ytid>_<start>_<end>.mp4);
 # tools/data/prepare_videos.py k600 links your K600 files there.
-# Experiment configs wrap their training set:
-#   train_dataloader.dataset = AnchoredDataset(dataset=..., anchor=anchor_dataset)
-#   train_dataloader.batch_sampler = AnchorBatchSampler(num_anchors=num_anchors)
+# A GA2 experiment config inherits this file next to its dataset base and
+# writes `train_dataloader = {{_base_.ga2_anchored_train}}`: mmengine merges
+# that dict into the dataset base's train_dataloader, so the training set
+# becomes AnchoredDataset(<the base's VocabVideoDataset arguments>,
+# anchor=anchor_dataset), batched by AnchorBatchSampler(num_anchors)
 # (one anchor clip per GPU per step, as released).
 anchor_root = 'data/kinetics600/anchor_videos'
 num_anchors = 1
@@ -14,3 +16,6 @@ anchor_dataset = dict(
     class_file='projects/ga2clip/data/ga2clip/gaa_negative_labels.csv',
     vocab_name='anchor', is_anchor=True,
     data_prefix=dict(video=anchor_root), pipeline=[])
+ga2_anchored_train = dict(
+    batch_sampler=dict(type='AnchorBatchSampler', num_anchors=num_anchors),
+    dataset=dict(type='AnchoredDataset', anchor=anchor_dataset))

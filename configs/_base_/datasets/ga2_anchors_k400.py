@@ -7,3 +7,5 @@ anchor_dataset = dict(
     exclude_ann_files=['projects/ga2clip/data/base2novel/k400_splits/base_val.txt',
                        'projects/ga2clip/data/base2novel/k400_splits/novel_val.txt'],
     exclude_match='basename')
+# Merged into ga2_anchors.py's: the same exclusions in the training set.
+ga2_anchored_train = dict(dataset=dict(anchor=anchor_dataset))

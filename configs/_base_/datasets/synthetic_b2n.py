@@ -20,7 +20,8 @@ aux_test = data_root + '/aux_test.txt'
 aux_classes = data_root + '/aux_classes.csv'
 # Generic-attribute anchors: 'irrelevant' clips unrelated to any downstream
 # class (no shape, no named colour), label 0, vocabulary 'anchor'. GA2
-# configs wrap their training set with AnchoredDataset +
+# configs write `train_dataloader = {{_base_.ga2_anchored_train}}` (as with
+# ga2_anchors.py): their training set becomes AnchoredDataset, batched by
 # AnchorBatchSampler(num_anchors).
 num_anchors = 4
 anchor_dataset = dict(
@@ -29,6 +30,9 @@ anchor_dataset = dict(
     class_file=data_root + '/anchor_classes.csv',
     vocab_name='anchor', is_anchor=True,
     data_prefix=dict(video=video_root), pipeline=[])
+ga2_anchored_train = dict(
+    batch_sampler=dict(type='AnchorBatchSampler', num_anchors=num_anchors),
+    dataset=dict(type='AnchoredDataset', anchor=anchor_dataset))
 num_frames = 8
 meta_keys = ('img_shape', 'vocab', 'is_anchor', 'subset')
 train_list = train_list_s1

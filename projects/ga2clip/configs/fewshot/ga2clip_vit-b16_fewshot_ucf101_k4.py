@@ -18,12 +18,6 @@ model = dict(
         source='ivlp_checkpoint',
         path='work_dirs/ivlp_vit-b16_stage1_k400/epoch_12.pth')),
 )
-# Generic-attribute anchors: one anchor clip per GPU per step.
-train_dataloader = dict(
-    batch_sampler=dict(type='AnchorBatchSampler',
-                       num_anchors={{_base_.num_anchors}}),
-    dataset=dict(
-        _delete_=True, type='AnchoredDataset',
-        pipeline={{_base_.train_dataloader.dataset.pipeline}},
-        dataset={{_base_.train_dataloader.dataset}},
-        anchor={{_base_.anchor_dataset}}))
+# Generic-attribute anchors: the training set wrapped in AnchoredDataset,
+# `num_anchors` anchor clips per GPU per step (see the anchors base).
+train_dataloader = {{_base_.ga2_anchored_train}}

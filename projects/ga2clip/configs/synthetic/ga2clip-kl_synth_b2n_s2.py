@@ -7,11 +7,6 @@ _base_ = [
 ]
 model = dict(anchor_loss=dict(type='KLAnchorLoss', loss_weight=1.0))
 randomness = dict(seed=2)
-train_dataloader = dict(
-    batch_sampler=dict(type='AnchorBatchSampler',
-                       num_anchors={{_base_.num_anchors}}),
-    dataset=dict(
-        _delete_=True, type='AnchoredDataset',
-        pipeline={{_base_.train_dataloader.dataset.pipeline}},
-        dataset={{_base_.train_dataloader.dataset}},
-        anchor={{_base_.anchor_dataset}}))
+# Generic-attribute anchors: the training set wrapped in AnchoredDataset,
+# `num_anchors` anchor clips per GPU per step (see the anchors base).
+train_dataloader = {{_base_.ga2_anchored_train}}
