@@ -1,13 +1,12 @@
 # Base-to-novel protocol on HMDB-51 (ViFi-CLIP splits; see
 # projects/ga2clip/data/README.md). Train: 16 clips per base class
 # (`train_list`: split s1 here; b2n_hmdb51_s{1,2,3}.py pick the split).
-# Test, in ONE run: base-class videos scored in the base vocabulary and
-# novel-class videos in the novel vocabulary (two closed sets);
-# BaseNovelMetric reports base/top1, base/top5, novel/top1, novel/top5, HM.
+# Test, in ONE run (b2n.py): base_val.txt in the base vocabulary and
+# novel_val.txt in the novel vocabulary.
 # Validation (honest model selection, never the test videos): 4 clips per
 # base class held out from the shipped base_train.txt,
 # minus the split's training clips.
-_base_ = ['./video_pipelines.py']
+_base_ = ['./b2n.py']
 data_root = 'data/hmdb51/videos'
 split_dir = 'projects/ga2clip/data/base2novel/hmdb_splits'
 base_classes = 'projects/ga2clip/data/labels/hmdb_51_base_labels_fixed.csv'
@@ -16,41 +15,18 @@ full_classes = 'projects/ga2clip/data/labels/hmdb_51_labels_fixed.csv'
 train_list = split_dir + '/fs_base_s1_train.txt'
 val_pool = 'projects/ga2clip/data/base2novel/hmdb_splits/base_train.txt'
 
-train_dataloader = dict(
-    batch_size=8, num_workers=8, persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type='VocabVideoDataset', ann_file=train_list,
-        class_file=base_classes, vocab_name='base',
-        data_prefix=dict(video=data_root),
-        pipeline={{_base_.train_pipeline}}))
-val_dataloader = dict(
-    batch_size=8, num_workers=8, persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type='VocabVideoDataset', ann_file=val_pool,
-        class_file=base_classes, vocab_name='base',
-        exclude_ann_files=[train_list],
-        holdout=dict(per_class=4, seed=0, part='held'),
-        data_prefix=dict(video=data_root), test_mode=True,
-        pipeline={{_base_.test_pipeline}}))
-test_dataloader = dict(
-    batch_size=8, num_workers=8, persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type='VocabConcatDataset',
-        pipeline={{_base_.test_pipeline}},
-        datasets=[
-            dict(type='VocabVideoDataset',
-                 ann_file=split_dir + '/base_val.txt',
-                 class_file=base_classes, vocab_name='base',
-                 data_prefix=dict(video=data_root), test_mode=True,
-                 pipeline=[]),
-            dict(type='VocabVideoDataset',
-                 ann_file=split_dir + '/novel_val.txt',
-                 class_file=novel_classes, vocab_name='novel',
-                 data_prefix=dict(video=data_root), test_mode=True,
-                 pipeline=[]),
-        ]))
-val_evaluator = dict(type='BaseNovelMetric')
-test_evaluator = dict(type='BaseNovelMetric')
+train_dataloader = dict(dataset=dict(
+    ann_file=train_list, class_file=base_classes,
+    data_prefix=dict(video=data_root)))
+val_dataloader = dict(dataset=dict(
+    ann_file=val_pool, class_file=base_classes, exclude_ann_files=[train_list],
+    holdout=dict(per_class=4, seed=0, part='held'),
+    data_prefix=dict(video=data_root)))
+test_dataloader = dict(dataset=dict(datasets=[
+    dict(type='VocabVideoDataset', ann_file=split_dir + '/base_val.txt',
+         class_file=base_classes, vocab_name='base',
+         data_prefix=dict(video=data_root), test_mode=True, pipeline=[]),
+    dict(type='VocabVideoDataset', ann_file=split_dir + '/novel_val.txt',
+         class_file=novel_classes, vocab_name='novel',
+         data_prefix=dict(video=data_root), test_mode=True, pipeline=[]),
+]))

@@ -1,15 +1,14 @@
 # Base-to-novel protocol on Kinetics-400 (ViFi-CLIP splits; see
 # projects/ga2clip/data/README.md). Train: 16 clips per base class
 # (`train_list`: split s1 here; b2n_k400_s{1,2,3}.py pick the split).
-# Test, in ONE run: base-class videos scored in the base vocabulary and
-# novel-class videos in the novel vocabulary (two closed sets);
-# BaseNovelMetric reports base/top1, base/top5, novel/top1, novel/top5, HM.
+# Test, in ONE run (b2n.py): base_val.txt in the base vocabulary and
+# novel_val.txt in the novel vocabulary.
 # Validation (honest model selection, never the test videos): 2 clips per
 # base class held out from your full training list
 # (tools/data/prepare_videos.py writes it; its labels index the full
 # class list and are mapped to the base classes by name),
 # minus the split's training clips.
-_base_ = ['./video_pipelines.py']
+_base_ = ['./b2n.py']
 data_root = 'data/kinetics400/videos'
 split_dir = 'projects/ga2clip/data/base2novel/k400_splits'
 base_classes = 'projects/ga2clip/data/labels/kinetics_400_base_labels.csv'
@@ -18,42 +17,19 @@ full_classes = 'projects/ga2clip/data/labels/kinetics_400_labels.csv'
 train_list = split_dir + '/fs_base_s1_train.txt'
 val_pool = 'data/kinetics400/annotations/k400_train.txt'
 
-train_dataloader = dict(
-    batch_size=8, num_workers=8, persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type='VocabVideoDataset', ann_file=train_list,
-        class_file=base_classes, vocab_name='base',
-        data_prefix=dict(video=data_root),
-        pipeline={{_base_.train_pipeline}}))
-val_dataloader = dict(
-    batch_size=8, num_workers=8, persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type='VocabVideoDataset', ann_file=val_pool,
-        source_class_file=full_classes,
-        class_file=base_classes, vocab_name='base',
-        exclude_ann_files=[train_list],
-        holdout=dict(per_class=2, seed=0, part='held'),
-        data_prefix=dict(video=data_root), test_mode=True,
-        pipeline={{_base_.test_pipeline}}))
-test_dataloader = dict(
-    batch_size=8, num_workers=8, persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type='VocabConcatDataset',
-        pipeline={{_base_.test_pipeline}},
-        datasets=[
-            dict(type='VocabVideoDataset',
-                 ann_file=split_dir + '/base_val.txt',
-                 class_file=base_classes, vocab_name='base',
-                 data_prefix=dict(video=data_root), test_mode=True,
-                 pipeline=[]),
-            dict(type='VocabVideoDataset',
-                 ann_file=split_dir + '/novel_val.txt',
-                 class_file=novel_classes, vocab_name='novel',
-                 data_prefix=dict(video=data_root), test_mode=True,
-                 pipeline=[]),
-        ]))
-val_evaluator = dict(type='BaseNovelMetric')
-test_evaluator = dict(type='BaseNovelMetric')
+train_dataloader = dict(dataset=dict(
+    ann_file=train_list, class_file=base_classes,
+    data_prefix=dict(video=data_root)))
+val_dataloader = dict(dataset=dict(
+    ann_file=val_pool, source_class_file=full_classes,
+    class_file=base_classes, exclude_ann_files=[train_list],
+    holdout=dict(per_class=2, seed=0, part='held'),
+    data_prefix=dict(video=data_root)))
+test_dataloader = dict(dataset=dict(datasets=[
+    dict(type='VocabVideoDataset', ann_file=split_dir + '/base_val.txt',
+         class_file=base_classes, vocab_name='base',
+         data_prefix=dict(video=data_root), test_mode=True, pipeline=[]),
+    dict(type='VocabVideoDataset', ann_file=split_dir + '/novel_val.txt',
+         class_file=novel_classes, vocab_name='novel',
+         data_prefix=dict(video=data_root), test_mode=True, pipeline=[]),
+]))

@@ -5,35 +5,20 @@
 # Validation (honest model selection): 4 clips per class held out from your
 # full training list (tools/data/prepare_videos.py writes it), minus the
 # K-shot training clips.
-_base_ = ['./video_pipelines.py']
+_base_ = ['./vocab_loaders.py']
 data_root = 'data/hmdb51/videos'
 split_dir = 'projects/ga2clip/data/hmdb_splits'
 classes = 'projects/ga2clip/data/labels/hmdb_51_labels_fixed.csv'
 train_list = split_dir + '/train1_few_shot_16.txt'
 val_pool = 'data/hmdb51/annotations/hmdb51_train_split1.txt'
 
-train_dataloader = dict(
-    batch_size=8, num_workers=8, persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type='VocabVideoDataset', ann_file=train_list, class_file=classes,
-        data_prefix=dict(video=data_root),
-        pipeline={{_base_.train_pipeline}}))
-val_dataloader = dict(
-    batch_size=8, num_workers=8, persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type='VocabVideoDataset', ann_file=val_pool, class_file=classes,
-        exclude_ann_files=[train_list],
-        holdout=dict(per_class=4, seed=0, part='held'),
-        data_prefix=dict(video=data_root), test_mode=True,
-        pipeline={{_base_.test_pipeline}}))
-test_dataloader = dict(
-    batch_size=8, num_workers=8, persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type='VocabVideoDataset', ann_file=split_dir + '/val1.txt',
-        class_file=classes, data_prefix=dict(video=data_root),
-        test_mode=True, pipeline={{_base_.test_pipeline}}))
-val_evaluator = dict(type='BaseNovelMetric')
-test_evaluator = dict(type='BaseNovelMetric')
+train_dataloader = dict(dataset=dict(
+    ann_file=train_list, class_file=classes,
+    data_prefix=dict(video=data_root)))
+val_dataloader = dict(dataset=dict(
+    ann_file=val_pool, class_file=classes, exclude_ann_files=[train_list],
+    holdout=dict(per_class=4, seed=0, part='held'),
+    data_prefix=dict(video=data_root)))
+test_dataloader = dict(dataset=dict(
+    ann_file=split_dir + '/val1.txt', class_file=classes,
+    data_prefix=dict(video=data_root)))
