@@ -21,16 +21,41 @@ def test_import_registers_components():
         DRN()
 
 
-def test_compat_weights_only_loader(tmp_path):
-    """compat fix 2: mmengine checkpoints with HistoryBuffer objects load."""
+def test_compat_safe_checkpoint_loader(tmp_path, monkeypatch):
+    """compat fix 2: mmengine's loader loads with weights_only=True: the
+    project's plain message-hub form comes back as HistoryBuffer objects,
+    numpy data loads, a pickled HistoryBuffer (it needs builtins.getattr)
+    is refused in one line, a missing file is named."""
+    import numpy as np
     import torch
     import ga2clip  # noqa: F401
+    from ga2clip.utils.safe_load import (UnsafeCheckpointError,
+                                         pack_message_hub)
     from mmengine.logging import HistoryBuffer
     from mmengine.runner.checkpoint import _load_checkpoint
+    buf = HistoryBuffer([1.0, 2.5], [1, 2], max_length=7)
+    hub = dict(log_scalars={'train/loss': buf},
+               runtime_info={'eta': np.float64(3.5), 'iter': 4},
+               resumed_keys={'train/loss': True})
     path = tmp_path / 'ckpt.pth'
-    torch.save({'meta': {'buf': HistoryBuffer()}, 'state_dict': {}}, path)
+    torch.save(pack_message_hub({'meta': {'arr': np.arange(3)},
+                                 'message_hub': hub, 'state_dict': {}}), path)
     ckpt = _load_checkpoint(str(path), map_location='cpu')
-    assert isinstance(ckpt['meta']['buf'], HistoryBuffer)
+    back = ckpt['message_hub']['log_scalars']['train/loss']
+    assert isinstance(back, HistoryBuffer)
+    assert back._log_history.tolist() == [1.0, 2.5]
+    assert back._count_history.tolist() == [1, 2] and back.max_length == 7
+    assert ckpt['message_hub']['runtime_info']['eta'] == 3.5
+    assert ckpt['meta']['arr'].tolist() == [0, 1, 2]
+
+    legacy = tmp_path / 'legacy.pth'
+    monkeypatch.delenv('GA2CLIP_TRUST_CHECKPOINTS', raising=False)
+    torch.save({'meta': {'buf': HistoryBuffer()}, 'state_dict': {}}, legacy)
+    with pytest.raises(UnsafeCheckpointError, match='legacy.pth') as info:
+        _load_checkpoint(str(legacy), map_location='cpu')
+    assert 'HistoryBuffer' in str(info.value)
+    assert '--trust-checkpoint' in str(info.value)
+    assert '\n' not in str(info.value)
     with pytest.raises(FileNotFoundError, match='nope.pth'):
         _load_checkpoint(str(tmp_path / 'nope.pth'), map_location='cpu')
 

@@ -7,13 +7,17 @@ be deleted when upstream releases a fix (see the note on each):
    wheel (open-mmlab/mmaction2#2714), which breaks ``import mmaction.models``.
    We install a placeholder module whose ``DRN`` raises a clear ImportError.
    Remove when mmaction2 ships the module.
-2. torch >= 2.6 loads with ``weights_only=True`` by default, but mmengine
-   checkpoints hold ``HistoryBuffer``/numpy objects, so ``--resume`` and
-   ``load_from`` fail. We re-register mmengine's local-file loader with
-   ``weights_only=False``. This loader serves the *user's own* mmengine
-   checkpoints; third-party weights (CLIP, official GA2-CLIP) are loaded by
-   :mod:`ga2clip.models.weights` with ``weights_only=True``.
-   Remove when mmengine passes ``weights_only`` itself.
+2. Safe checkpoint loading. mmengine's local-file loader calls
+   ``torch.load`` without ``weights_only``; a pickle can run code when it is
+   loaded. We re-register it with :func:`ga2clip.utils.safe_load.load_checkpoint_file`
+   (``weights_only=True``, numpy data types allowed by name, one-line
+   refusal naming the file and the type; opt-in ``--trust-checkpoint`` /
+   ``GA2CLIP_TRUST_CHECKPOINTS=1``). mmengine pickles ``HistoryBuffer``
+   with ``builtins.getattr``, which cannot be allowed: the ``save_checkpoint``
+   that ``Runner.save_checkpoint`` calls stores the message hub in plain
+   types (:func:`~ga2clip.utils.safe_load.pack_message_hub`) and the loader
+   rebuilds the buffers, so ``--resume`` keeps its log history.
+   Remove when mmengine saves and loads with ``weights_only=True`` itself.
 3. Distributed training without CUDA: mmengine's ``pytorch`` launcher calls
    ``torch.cuda.set_device``. When CUDA is absent we initialise the process
    group with gloo instead. The matching DDP wrapper without ``device_ids`` is
@@ -73,9 +77,12 @@ def _fix_missing_drn():
     sys.modules[name + '.drn'] = sub
 
 
-def _fix_weights_only_resume():
-    import torch
+def _fix_safe_checkpoint_loading():
+    from mmengine.runner import runner as runner_module
     from mmengine.runner.checkpoint import CheckpointLoader
+
+    from .utils.safe_load import (load_checkpoint_file, pack_message_hub,
+                                  unpack_message_hub)
 
     def load_local_checkpoint(filename, map_location):
         filename = os.path.expanduser(filename)
@@ -83,11 +90,22 @@ def _fix_weights_only_resume():
             raise FileNotFoundError(
                 f'checkpoint not found: {filename} (check the path given to '
                 '--resume/load_from/test checkpoint)')
-        return torch.load(
-            filename, map_location=map_location, weights_only=False)
+        return unpack_message_hub(
+            load_checkpoint_file(filename, map_location=map_location))
 
     CheckpointLoader.register_scheme(
         prefixes='', loader=load_local_checkpoint, force=True)
+
+    original_save = runner_module.save_checkpoint
+    if getattr(original_save, '_ga2clip_patched', False):
+        return
+
+    def save_checkpoint(checkpoint, filename, *args, **kwargs):
+        return original_save(pack_message_hub(checkpoint), filename, *args,
+                             **kwargs)
+
+    save_checkpoint._ga2clip_patched = True
+    runner_module.save_checkpoint = save_checkpoint
 
 
 def _fix_cpu_distributed():
@@ -210,7 +228,7 @@ def apply():
         return
     _quiet_mmcv_lite_warning()
     _fix_missing_drn()
-    _fix_weights_only_resume()
+    _fix_safe_checkpoint_loading()
     _fix_cpu_distributed()
     _fix_atomic_checkpoint_writes()
     _APPLIED = True

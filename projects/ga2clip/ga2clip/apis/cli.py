@@ -11,6 +11,7 @@ import os.path as osp
 
 # re-exported: they lived here before apis/common.py
 from .common import (UserError, _finish_distributed, _run_guarded,  # noqa: F401
+                     add_trust_flag, apply_trust_flag,
                      load_checked_checkpoint, load_config, one_line,
                      parse_cfg_options)
 
@@ -25,9 +26,11 @@ def _add_common(parser):
         '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
         default='none', help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    add_trust_flag(parser)
 
 
 def _finish_env(args):
+    apply_trust_flag(args)
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
 

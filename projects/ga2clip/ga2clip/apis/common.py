@@ -95,10 +95,12 @@ def _finish_distributed():
 def _run_guarded(fn, argv):
     """Run a tool; user mistakes and errors raised deep inside the Runner or
     in dataloader workers end as one ``error:`` line on stderr (exit 2 for
-    :class:`UserError`, 1 otherwise). ``GA2CLIP_DEBUG=1`` re-raises."""
+    :class:`UserError` and a refused unsafe checkpoint, 1 otherwise).
+    ``GA2CLIP_DEBUG=1`` re-raises."""
+    from ..utils.safe_load import UnsafeCheckpointError
     try:
         return fn(argv)
-    except UserError as exc:
+    except (UserError, UnsafeCheckpointError) as exc:
         if os.environ.get('GA2CLIP_DEBUG'):
             raise
         print(f'error: {exc}', file=sys.stderr)
@@ -109,6 +111,23 @@ def _run_guarded(fn, argv):
         print(f'error: {one_line(exc)} (set GA2CLIP_DEBUG=1 for the '
               'traceback)', file=sys.stderr)
         return 1
+
+
+def add_trust_flag(parser):
+    """``--trust-checkpoint``: the opt-in of
+    :func:`ga2clip.utils.safe_load.trust_checkpoints`."""
+    from ..utils.safe_load import TRUST_ENV
+    parser.add_argument(
+        '--trust-checkpoint', action='store_true',
+        help='load checkpoints that need more than tensors and plain data '
+        '(with pickle, which can run code: only for files you trust; same '
+        f'as {TRUST_ENV}=1)')
+
+
+def apply_trust_flag(args):
+    if getattr(args, 'trust_checkpoint', False):
+        from ..utils.safe_load import trust_checkpoints
+        trust_checkpoints()
 
 
 class InferenceError(UserError):
@@ -129,6 +148,9 @@ def load_checked_checkpoint(model, path: str, allow_pretrained_missing=None,
     loads CLIP weights itself (``model.clip.pretrained``; e.g. converted
     official checkpoints lack ``token_embedding``).
 
+    The file is loaded safely (``weights_only=True``, see
+    :mod:`ga2clip.utils.safe_load`): one that could run code is refused.
+
     Returns the checkpoint dict (``meta`` etc.)."""
     from mmengine.runner.checkpoint import (_load_checkpoint,
                                             _load_checkpoint_to_model)
@@ -136,8 +158,11 @@ def load_checked_checkpoint(model, path: str, allow_pretrained_missing=None,
     if not osp.isfile(path):
         raise InferenceError(f'checkpoint not found: {path} (give a .pth '
                              'written by tools/train.py)')
+    from ..utils.safe_load import UnsafeCheckpointError
     try:
         ckpt = _load_checkpoint(path, map_location='cpu')
+    except UnsafeCheckpointError as err:
+        raise InferenceError(str(err)) from None
     except Exception as err:  # noqa: BLE001 - one line
         first = (str(err).strip().splitlines() or [''])[0]
         raise InferenceError(

@@ -26,7 +26,8 @@ import os.path as osp
 from typing import Dict, List, Optional, Sequence, Union
 
 from .common import (_PRETRAINED_KEYS, InferenceError,  # noqa: F401
-                     UserError, _run_guarded, _unwrap_model,
+                     UserError, _run_guarded, _unwrap_model, add_trust_flag,
+                     apply_trust_flag,
                      load_checked_checkpoint, load_config,
                      parse_cfg_options)
 
@@ -459,11 +460,13 @@ def infer_parser():
     p.add_argument('--no-progress', action='store_true')
     p.add_argument('--cfg-options', nargs='+', default=None,
                    metavar='KEY=VALUE', help='override config settings')
+    add_trust_flag(p)
     return p
 
 
 def infer_cli(argv=None) -> int:
     args = infer_parser().parse_args(argv)
+    apply_trust_flag(args)
     if args.out and osp.exists(args.out) and not args.force:
         raise InferenceError(f'--out {args.out} exists; pick another name or '
                              'add --force to overwrite it')

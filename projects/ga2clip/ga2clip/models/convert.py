@@ -145,13 +145,12 @@ def convert_official_checkpoint(src: str, dst: str,
     ``hard_prompt``: the stage-1 file (official checkpoint: its
     ``prompt_learner.ctx_VPT``; or a ``.pt`` tensor).
     """
-    obj = torch_load(src, weights_only=True, what='official checkpoint')
+    obj = torch_load(src, what='official checkpoint')
     official = obj.get('model_state_dict', obj) if isinstance(obj, dict) \
         else obj
     hard = None
     if hard_prompt:
-        hobj = torch_load(hard_prompt, weights_only=True,
-                          what='hard prompt file')
+        hobj = torch_load(hard_prompt, what='hard prompt file')
         if torch.is_tensor(hobj):
             hard = hobj
         else:
@@ -186,7 +185,15 @@ def main(argv=None) -> int:
     parser.add_argument('--no-backbone', action='store_true',
                         help='convert only the prompt parameters (the CLIP '
                         'weights then come from model.clip.pretrained)')
+    parser.add_argument('--trust-checkpoint', action='store_true',
+                        help='load files that need more than tensors and '
+                        'plain data (with pickle, which can run code: only '
+                        'for files you trust; same as '
+                        'GA2CLIP_TRUST_CHECKPOINTS=1)')
     args = parser.parse_args(argv)
+    if args.trust_checkpoint:
+        from ..utils.safe_load import trust_checkpoints
+        trust_checkpoints()
     try:
         ckpt = convert_official_checkpoint(
             args.src, args.dst, hard_prompt=args.hard_prompt,

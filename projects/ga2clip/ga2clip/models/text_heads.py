@@ -237,12 +237,10 @@ def load_hard_prompt(source: str, n_ctx: int, width: int,
 
     Sources:
         ``'ivlp_checkpoint'``: this project's own IVLP run (mmengine
-            checkpoint; key ``text_head.ctx``, or ``key``). The user's own
-            file: loaded with ``weights_only=False`` like mmengine does.
+            checkpoint; key ``text_head.ctx``, or ``key``).
         ``'official'``: an official GA2-CLIP/IVLP checkpoint,
-            ``["model_state_dict"]["prompt_learner.ctx_VPT"]``
-            (``weights_only=True``).
-        ``'tensor'``: a ``.pt`` file holding the tensor (``weights_only=True``).
+            ``["model_state_dict"]["prompt_learner.ctx_VPT"]``.
+        ``'tensor'``: a ``.pt`` file holding the tensor.
         ``'phrase'``: token embeddings of ``phrase`` (its tokens cycled to
             ``n_ctx``).
     """
@@ -264,7 +262,7 @@ def load_hard_prompt(source: str, n_ctx: int, width: int,
     if not path:
         raise ValueError(f'hard prompt source {source!r} needs `path`')
     if source == 'ivlp_checkpoint':
-        obj = torch_load(path, weights_only=False, what='hard prompt file')
+        obj = torch_load(path, what='hard prompt file')
         sd = unwrap_state_dict(obj, source=path)
         key = key or 'text_head.ctx'
         if key not in sd:
@@ -272,7 +270,7 @@ def load_hard_prompt(source: str, n_ctx: int, width: int,
                              f'(expected a {expected} tensor from an IVLP run)')
         tensor = sd[key]
     elif source == 'official':
-        obj = torch_load(path, weights_only=True, what='hard prompt file')
+        obj = torch_load(path, what='hard prompt file')
         sd = obj.get('model_state_dict', obj) if isinstance(obj, dict) else obj
         sd = unwrap_state_dict(sd, source=path)
         key = key or 'prompt_learner.ctx_VPT'
@@ -282,7 +280,7 @@ def load_hard_prompt(source: str, n_ctx: int, width: int,
                              f'(expected a {expected} tensor)')
         tensor = sd[key]
     else:
-        tensor = torch_load(path, weights_only=True, what='hard prompt file')
+        tensor = torch_load(path, what='hard prompt file')
         if isinstance(tensor, dict) and len(tensor) == 1:
             tensor = next(iter(tensor.values()))
     if not torch.is_tensor(tensor):

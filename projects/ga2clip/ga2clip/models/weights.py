@@ -10,7 +10,8 @@
   open_clip's own ``CLIP.state_dict()`` layout and the layout of ViFi-CLIP /
   K400 fully fine-tuned checkpoints. It may be wrapped under ``state_dict`` /
   ``model_state_dict`` / ``model`` and its keys may carry ``module.`` /
-  ``model.`` prefixes. Loaded with ``torch.load(weights_only=True)``.
+  ``model.`` prefixes. Loaded with ``torch.load(weights_only=True)``
+  (:mod:`ga2clip.utils.safe_load`).
 
 Mismatching files raise a one-line ``ValueError`` that names the file and the
 first missing / unexpected / wrongly shaped keys.
@@ -41,13 +42,21 @@ def _fmt_keys(keys: Iterable[str], limit: int = 5) -> str:
     return f'[{shown}{more}]'
 
 
-def torch_load(path: str, weights_only: bool = True, what: str = 'file'):
-    """``torch.load`` on CPU with a one-line error for absent files."""
+def torch_load(path: str, what: str = 'file'):
+    """Load a checkpoint file on CPU the safe way
+    (:func:`ga2clip.utils.safe_load.load_checkpoint_file`:
+    ``weights_only=True``, one-line refusal of anything that could run
+    code unless the user opted in), with one-line errors for absent or
+    unreadable files. OpenAI's TorchScript archives are read with
+    ``torch.jit.load`` (TorchScript, no Python pickle)."""
+    from ..utils.safe_load import UnsafeCheckpointError, load_checkpoint_file
     path = osp.expanduser(str(path))
     if not osp.isfile(path):
         raise FileNotFoundError(f'{what} not found: {path}')
     try:
-        return torch.load(path, map_location='cpu', weights_only=weights_only)
+        return load_checkpoint_file(path, map_location='cpu', what=what)
+    except UnsafeCheckpointError:
+        raise
     except Exception as err:  # noqa: BLE001 - reported in one line below
         first = (str(err).strip().splitlines() or [''])[0]
         if 'TorchScript' in first:  # OpenAI's original .pt archives
@@ -117,7 +126,7 @@ def load_state_dict_strict(module: nn.Module, state_dict: Dict[str, torch.Tensor
 
 def load_clip_weights(model: nn.Module, path: str) -> None:
     """Load an OpenAI-layout CLIP state dict file into an open_clip model."""
-    obj = torch_load(path, weights_only=True, what='CLIP weights')
+    obj = torch_load(path, what='CLIP weights')
     state_dict = unwrap_state_dict(obj, source=str(path))
     load_state_dict_strict(model, state_dict, source=str(path))
 
