@@ -12,6 +12,7 @@ from .recognizer import GA2CLIP, load_vocabulary, read_class_csv  # noqa: E402
 from .text_heads import (BaseTextHead, GA2TextHead, IVLPTextHead,  # noqa: E402
                          TemplateTextHead, check_class_names, load_hard_prompt)
 from .text_tower import CLIPTextTower  # noqa: E402
+from .coop_head import CoOpTextHead  # noqa: E402
 from .video_encoder import CLIPVideoEncoder  # noqa: E402
 from .vita_encoder import VitaVideoEncoder  # noqa: E402
 from .video_cache import (VideoFeatureCache, VideoFeatureCacheHook,  # noqa: E402
@@ -22,7 +23,7 @@ from .weights import build_clip, load_clip_weights, unwrap_state_dict  # noqa: E
 
 __all__ = [
     'GA2CLIP', 'CLIPVideoEncoder', 'VitaVideoEncoder', 'CLIPTextTower', 'BaseTextHead',
-    'TemplateTextHead', 'IVLPTextHead', 'GA2TextHead', 'ScaledCosineCELoss',
+    'TemplateTextHead', 'IVLPTextHead', 'GA2TextHead', 'CoOpTextHead', 'ScaledCosineCELoss',
     'BaseAnchorLoss', 'AnchorBatch', 'OfficialAnchorLoss',
     'ElseClassAnchorLoss', 'KLAnchorLoss', 'MarginAnchorLoss', 'build_clip',
     'load_clip_weights', 'unwrap_state_dict', 'load_hard_prompt',
