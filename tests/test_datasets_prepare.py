@@ -1,20 +1,14 @@
-"""tools/data/prepare_videos.py on a fake HMDB-51 download with one missing
-and one corrupt video."""
-import importlib.util
+"""tools/data/prepare_videos.py (ga2clip.datasets.prepare) on a fake
+HMDB-51 download with one missing and one corrupt video."""
 import os
 
 import pytest
 
-from conftest import REPO_ROOT
-
 
 @pytest.fixture(scope='module')
 def prep():
-    spec = importlib.util.spec_from_file_location(
-        'prepare_videos', REPO_ROOT / 'tools' / 'data' / 'prepare_videos.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from ga2clip.datasets import prepare
+    return prepare
 
 
 def _fake_hmdb(root, video_factory):

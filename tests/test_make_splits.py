@@ -1,19 +1,12 @@
-"""tools/make_splits.py: K-shot lists, held-out validation, new base/novel
-protocols for a user's own dataset."""
-import importlib.util
-
+"""tools/make_splits.py (ga2clip.datasets.splits): K-shot lists, held-out
+validation, new base/novel protocols for a user's own dataset."""
 import pytest
-
-from conftest import REPO_ROOT
 
 
 @pytest.fixture(scope='module')
 def tool():
-    spec = importlib.util.spec_from_file_location(
-        'make_splits', REPO_ROOT / 'tools' / 'make_splits.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from ga2clip.datasets import splits
+    return splits
 
 
 @pytest.fixture

@@ -1,20 +1,20 @@
-"""tools/run_protocol.py: planning, mean ± std tables, dry run."""
+"""tools/run_protocol.py (ga2clip.protocols): planning, mean ± std tables,
+dry run."""
 import csv
-import importlib.util
 import math
+from types import SimpleNamespace
 
 import pytest
-
-from conftest import REPO_ROOT
 
 
 @pytest.fixture(scope='module')
 def runner():
-    spec = importlib.util.spec_from_file_location(
-        'run_protocol', REPO_ROOT / 'tools' / 'run_protocol.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from ga2clip.protocols.aggregate import mean_std, write_results
+    from ga2clip.protocols.cli import main, parse_args
+    from ga2clip.protocols.plan import plan_runs
+    return SimpleNamespace(mean_std=mean_std, write_results=write_results,
+                           main=main, parse_args=parse_args,
+                           plan_runs=plan_runs)
 
 
 def test_mean_std_tables(runner, tmp_path):

@@ -18,34 +18,24 @@ import json
 import os
 import os.path as osp
 import re
-import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[4]
-CONFIGS = ROOT / 'projects' / 'ga2clip' / 'configs' / 'synthetic'
+from ..protocols import methods as method_table
+from ..protocols.aggregate import aggregate, read_runs
+from ..protocols.runner import ROOT, StepFailed, run_step
+
+CONFIGS = method_table.CONFIGS
 DEFAULT_WORLD = 'data/synthetic/world'
 CLIP_CKPT = os.environ.get('GA2CLIP_SYNTH_CLIP', 'checkpoints/ga2clip-synth.pt')
-
-# (key, label, config pattern; '{s}' is the split, absent = test only)
-METHODS = [
-    ('clip-zeroshot', 'CLIP zero-shot', 'clip-zeroshot_synth_b2n.py'),
-    ('ivlp', 'IVLP', 'ivlp_synth_b2n_s{s}.py'),
-    ('ga2clip-official', 'GA2-CLIP, official anchors (no-op)',
-     'ga2clip-official_synth_b2n_s{s}.py'),
-    ('ga2clip-else', 'GA2-CLIP, else-class anchors',
-     'ga2clip-else_synth_b2n_s{s}.py'),
-    ('ga2clip-kl', 'GA2-CLIP, KL anchors', 'ga2clip-kl_synth_b2n_s{s}.py'),
-    ('ga2clip-margin', 'GA2-CLIP, margin anchors',
-     'ga2clip-margin_synth_b2n_s{s}.py'),
-]
-STAGE1 = 'ivlp_synth_stage1_aux.py'
 QUICK_COUNTS = dict(base_train=6, base_test=1, novel_test=1, aux_train=2,
                     aux_test=1, anchor=8)
 
 
-def parse_args(argv=None):
+def build_parser():
+    """The parser of ``tools/demo.py``; ``--methods`` are the method table's
+    :func:`~ga2clip.protocols.methods.demo_methods`."""
+    keys = [m.key for m in method_table.demo_methods()]
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--work-dir', default='work_dirs/demo')
     p.add_argument('--world', default=None,
@@ -53,8 +43,7 @@ def parse_args(argv=None):
                    '<work-dir>/world)')
     p.add_argument('--splits', type=int, nargs='+', default=[1, 2, 3],
                    choices=[1, 2, 3])
-    p.add_argument('--methods', nargs='+', default=[m[0] for m in METHODS],
-                   choices=[m[0] for m in METHODS])
+    p.add_argument('--methods', nargs='+', default=keys, choices=keys)
     p.add_argument('--epochs', type=int, default=None,
                    help='override the configs\' epochs (default: theirs)')
     p.add_argument('--quick', action='store_true',
@@ -62,7 +51,11 @@ def parse_args(argv=None):
                    'clip per class), 1 epoch, split 1 unless --splits')
     p.add_argument('--workers', type=int, default=2,
                    help='processes that render the world')
-    return p.parse_args(argv)
+    return p
+
+
+def parse_args(argv=None):
+    return build_parser().parse_args(argv)
 
 
 class Progress:
@@ -75,27 +68,13 @@ class Progress:
               f'{what}', flush=True)
 
 
-def _run(cmd, log=None, echo=None):
-    """Run a step; its output goes to ``log``. Lines for which ``echo``
-    returns True are also printed (per-run progress)."""
-    cmd = [str(c) for c in cmd]
-    if log is None:
-        proc = subprocess.run(cmd, cwd=ROOT)
-        returncode = proc.returncode
-    else:
-        os.makedirs(osp.dirname(log), exist_ok=True)
-        with open(log, 'a') as f:
-            proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT, text=True)
-            for line in proc.stdout:
-                f.write(line)
-                shown = echo(line) if echo is not None else None
-                if shown:
-                    print('      ' + shown, flush=True)
-            returncode = proc.wait()
-    if returncode != 0:
-        where = f' (log: {log})' if log else ''
-        raise SystemExit(f'error: step failed: {" ".join(cmd)}{where}')
+def _run(cmd, log, echo=None):
+    """Run a step (:func:`ga2clip.protocols.runner.run_step`); its output
+    goes to ``log``, the lines ``echo`` returns are printed."""
+    try:
+        run_step(cmd, log, echo=echo)
+    except StepFailed as exc:
+        raise SystemExit(f'error: {exc}') from None
 
 
 def _run_result(line):
@@ -120,8 +99,8 @@ def stage1(work, epoch_opts, progress):
     if osp.isfile(last):
         progress.step('stage 1 (IVLP on auxiliary classes): reused')
     else:
-        cmd = [sys.executable, 'tools/train.py', CONFIGS / STAGE1,
-               '--work-dir', tdir]
+        cmd = [sys.executable, 'tools/train.py',
+               CONFIGS / method_table.SYNTHETIC_STAGE1, '--work-dir', tdir]
         if epoch_opts:
             cmd += ['--cfg-options', *epoch_opts]
         _run(cmd, log=osp.join(work, 'stage1.log'))
@@ -131,11 +110,12 @@ def stage1(work, epoch_opts, progress):
     return path if osp.isabs(path) else osp.join(tdir, osp.basename(path))
 
 
-def run_method(key, pattern, splits, work, opts, progress):
-    """Train + test every split of one method via tools/run_protocol.py;
-    return the path of its runs.csv."""
-    configs = ([CONFIGS / pattern.format(s=s) for s in splits]
-               if '{s}' in pattern else [CONFIGS / pattern])
+def run_method(method, splits, work, opts, progress):
+    """Train + test every split of one method (its ``synthetic_b2n``
+    configs) via tools/run_protocol.py; return the path of its runs.csv."""
+    key, pattern = method.key, method.synthetic_b2n
+    configs = ([CONFIGS / pattern.format(split=s) for s in splits]
+               if '{split}' in pattern else [CONFIGS / pattern])
     cmd = [sys.executable, 'tools/run_protocol.py', 'custom', '--configs',
            *configs, '--name', key, '--work-dir', osp.join(work, key),
            '--no-validate']
@@ -146,31 +126,17 @@ def run_method(key, pattern, splits, work, opts, progress):
     return osp.join(work, key, f'custom_{key}', 'runs.csv')
 
 
-def read_runs(path):
-    """{run: {metric: value}} from run_protocol's runs.csv."""
-    runs = {}
-    with open(path, newline='') as f:
-        for row in csv.DictReader(f):
-            runs.setdefault(row['run'], {})[row['metric']] = float(
-                row['value'])
-    return runs
-
-
-def _mean_std(values):
-    n = len(values)
-    mean = sum(values) / n
-    var = sum((v - mean) ** 2 for v in values) / (n - 1) if n > 1 else 0.0
-    return mean, var ** 0.5
-
-
 def summarise(results, splits):
-    """results: [(key, label, {run: metrics})] -> table rows."""
+    """results: [(key, label, {run: metrics})] -> table rows (mean ± std,
+    n-1, of :func:`ga2clip.protocols.aggregate.aggregate`)."""
     rows = []
     for key, label, runs in results:
+        agg = aggregate([(key, run, m) for run, m in runs.items()])
+        stats = agg.get(key, {})
         row = dict(key=key, method=label, n=len(runs))
         for metric in ('base/top1', 'novel/top1', 'HM'):
-            vals = [m[metric] for m in runs.values() if metric in m]
-            row[metric] = _mean_std(vals) if vals else (float('nan'), 0.0)
+            row[metric] = (stats[metric][:2] if metric in stats
+                           else (float('nan'), 0.0))
         rows.append(row)
     return rows
 
@@ -228,8 +194,9 @@ def main(argv=None):
     os.environ['GA2CLIP_SYNTH_ROOT'] = world
     os.environ.setdefault('OMP_NUM_THREADS', str(os.cpu_count() or 1))
 
-    methods = [m for m in METHODS if m[0] in args.methods]
-    needs_stage1 = any(k.startswith('ga2clip') for k, _, _ in methods)
+    methods = [m for m in method_table.demo_methods()
+               if m.key in args.methods]
+    needs_stage1 = any(m.hard_prompt for m in methods)
     progress = Progress(1 + int(needs_stage1) + len(methods) + 1)
 
     if not osp.isfile(CLIP_CKPT):
@@ -251,15 +218,15 @@ def main(argv=None):
         hard = stage1(work, epoch_opts, progress)
         opts_ga2 = opts + [f'model.text_head.hard_prompt.path={hard}']
     results = []
-    for key, label, pattern in methods:
-        method_opts = opts_ga2 if key.startswith('ga2clip') else (
-            opts if '{s}' in pattern else [])
-        runs_csv = run_method(key, pattern, splits, work, method_opts,
-                              progress)
-        runs = read_runs(runs_csv)
-        if '{s}' not in pattern:  # test only: the same run serves all splits
+    for method in methods:
+        method_opts = opts_ga2 if method.hard_prompt else (
+            opts if method.trains else [])
+        runs = read_runs(run_method(method, splits, work, method_opts,
+                                    progress))
+        if '{split}' not in method.synthetic_b2n:
+            # test only: the same run serves all splits
             runs = {f's{s}': next(iter(runs.values())) for s in splits}
-        results.append((key, label, runs))
+        results.append((method.key, method.label, runs))
 
     rows = summarise(results, splits)
     note = (f'Synthetic world `{world}`: base {len(splits)} split(s) '

@@ -1,0 +1,140 @@
+"""The one method table: which configs a method runs under each protocol.
+
+``tools/run_protocol.py --method`` offers the entries with a real-data
+protocol (``b2n``, ``fewshot``, ``zeroshot_eval``); ``tools/demo.py`` runs
+the entries with ``in_demo`` (their ``synthetic_b2n`` configs), in table
+order. Adding a method = one :class:`Method` here plus its configs;
+``tests/test_protocol_methods.py`` checks that every config an entry
+declares exists.
+
+Config patterns are relative to ``projects/ga2clip/configs/`` and are
+filled with :meth:`str.format`: ``{dataset}`` (``b2n``: one of
+:data:`B2N_DATASETS`, ``fewshot``: :data:`FEWSHOT_DATASETS`), ``{split}``
+(1, 2, 3), ``{shots}`` (:data:`SHOTS`), ``{target}`` (a zero-shot test
+split of :data:`ZS_TARGETS`). A ``synthetic_b2n`` pattern without
+``{split}`` is one test-only run that serves every split.
+"""
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+CONFIGS = Path(__file__).resolve().parents[2] / 'configs'
+
+SPLITS = (1, 2, 3)
+B2N_DATASETS = ('k400', 'hmdb51', 'ucf101', 'ssv2')
+FEWSHOT_DATASETS = ('hmdb51', 'ucf101', 'ssv2')
+SHOTS = (2, 4, 8, 16)
+ZS_TARGETS = {
+    'hmdb51': [f'hmdb51_val{s}' for s in SPLITS],
+    'ucf101': [f'ucf101_val{s}' for s in SPLITS],
+    'k600': [f'k600_s{s}' for s in SPLITS],
+}
+# the synthetic demo's stage 1: IVLP on the auxiliary classes, whose prompt
+# is the hard prompt of every ``hard_prompt`` entry in the demo
+SYNTHETIC_STAGE1 = 'synthetic/ivlp_synth_stage1_aux.py'
+
+# the protocols of an entry, by field name; run_protocol's are the first 4
+PROTOCOLS = ('b2n', 'fewshot', 'zeroshot_eval', 'zeroshot_train',
+             'synthetic_b2n')
+
+
+@dataclass(frozen=True)
+class Method:
+    """One method. A protocol whose pattern is ``None`` is not offered."""
+    key: str                      # --method / --methods value
+    label: str                    # row name of the demo's table
+    b2n: Optional[str] = None
+    fewshot: Optional[str] = None
+    zeroshot_eval: Optional[str] = None
+    zeroshot_train: Optional[str] = None  # trained once, tested on targets
+    synthetic_b2n: Optional[str] = None
+    trains: bool = True           # False: test the initial weights only
+    hard_prompt: bool = False     # GA2: needs stage 1's hard prompt
+    in_demo: bool = False         # a row of tools/demo.py
+
+    def protocols(self) -> Tuple[str, ...]:
+        return tuple(p for p in PROTOCOLS if getattr(self, p))
+
+
+METHODS = (
+    Method('clip-zeroshot', 'CLIP zero-shot',
+           b2n='base2novel/clip-zeroshot_vit-b16_b2n_{dataset}_s{split}.py',
+           zeroshot_eval='zeroshot/clip-zeroshot_vit-b16_zs_eval_{target}.py',
+           synthetic_b2n='synthetic/clip-zeroshot_synth_b2n.py',
+           trains=False, in_demo=True),
+    Method('ivlp', 'IVLP',
+           b2n='base2novel/ivlp_vit-b16_b2n_{dataset}_s{split}.py',
+           fewshot='fewshot/ivlp_vit-b16_fewshot_{dataset}_k{shots}.py',
+           zeroshot_eval='zeroshot/ivlp_vit-b16_zs_eval_{target}.py',
+           zeroshot_train='zeroshot/ivlp_vit-b16_zs_k400_train.py',
+           synthetic_b2n='synthetic/ivlp_synth_b2n_s{split}.py',
+           in_demo=True),
+    Method('ga2clip', 'GA2-CLIP',
+           b2n='base2novel/ga2clip_vit-b16_b2n_{dataset}_s{split}.py',
+           fewshot='fewshot/ga2clip_vit-b16_fewshot_{dataset}_k{shots}.py',
+           zeroshot_eval='zeroshot/ga2clip_vit-b16_zs_eval_{target}.py',
+           zeroshot_train='zeroshot/ga2clip_vit-b16_zs_k400_train.py',
+           hard_prompt=True),
+    # the synthetic demo's GA2 variants (anchor sets), synthetic world only
+    Method('ga2clip-official', 'GA2-CLIP, official anchors (no-op)',
+           synthetic_b2n='synthetic/ga2clip-official_synth_b2n_s{split}.py',
+           hard_prompt=True, in_demo=True),
+    Method('ga2clip-else', 'GA2-CLIP, else-class anchors',
+           synthetic_b2n='synthetic/ga2clip-else_synth_b2n_s{split}.py',
+           hard_prompt=True, in_demo=True),
+    Method('ga2clip-kl', 'GA2-CLIP, KL anchors',
+           synthetic_b2n='synthetic/ga2clip-kl_synth_b2n_s{split}.py',
+           hard_prompt=True, in_demo=True),
+    Method('ga2clip-margin', 'GA2-CLIP, margin anchors',
+           synthetic_b2n='synthetic/ga2clip-margin_synth_b2n_s{split}.py',
+           hard_prompt=True, in_demo=True),
+)
+BY_KEY: Dict[str, Method] = {m.key: m for m in METHODS}
+
+
+def protocol_methods() -> List[str]:
+    """``tools/run_protocol.py --method`` choices: the keys of the entries
+    with a real-data protocol, in table order."""
+    return [m.key for m in METHODS
+            if m.b2n or m.fewshot or m.zeroshot_eval]
+
+
+def demo_methods() -> List[Method]:
+    """The rows of the synthetic demo, in table order."""
+    return [m for m in METHODS if m.in_demo]
+
+
+def get(key: str) -> Method:
+    try:
+        return BY_KEY[key]
+    except KeyError:
+        raise KeyError(f'unknown method {key!r}; the methods are '
+                       f'{", ".join(BY_KEY)} (ga2clip/protocols/methods.py)'
+                       ) from None
+
+
+def config(pattern: str, **fields) -> Path:
+    """The config file of a pattern (see the module doc for the fields)."""
+    return CONFIGS / pattern.format(**fields)
+
+
+def declared_configs(method: Method) -> List[Path]:
+    """Every config ``method`` declares: all datasets, splits, shots and
+    zero-shot targets of each of its protocols."""
+    grids = {
+        'b2n': [dict(dataset=d, split=s) for d in B2N_DATASETS
+                for s in SPLITS],
+        'fewshot': [dict(dataset=d, shots=k) for d in FEWSHOT_DATASETS
+                    for k in SHOTS],
+        'zeroshot_eval': [dict(target=t) for ts in ZS_TARGETS.values()
+                          for t in ts],
+        'zeroshot_train': [{}],
+        'synthetic_b2n': [dict(split=s) for s in SPLITS],
+    }
+    out = []
+    for protocol in method.protocols():
+        for fields in grids[protocol]:
+            path = config(getattr(method, protocol), **fields)
+            if path not in out:
+                out.append(path)
+    return out

@@ -1,0 +1,209 @@
+"""Running the runs of a protocol: one subprocess helper (:func:`run_step`,
+shared with the demo), ``tools/train.py`` / ``tools/test.py`` (or the
+``dist_*.sh`` launchers) per run, checkpoint choice, test metrics, and the
+resumable loop of :func:`run_protocol`."""
+import glob
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+from pathlib import Path
+
+from . import methods
+from .aggregate import write_results
+from .plan import UsageError, plan_runs, run_dir
+
+ROOT = Path(__file__).resolve().parents[4]
+
+
+class StepFailed(RuntimeError):
+    """A command exited with a non-zero status; the message names it, its
+    log and the log's last lines."""
+
+    def __init__(self, cmd, returncode, log):
+        tail = Path(log).read_text().strip().splitlines()[-5:]
+        name = cmd[1] if len(cmd) > 1 else cmd[0]
+        super().__init__(f'{name} failed (exit {returncode}); log {log}:\n  '
+                         + '\n  '.join(tail))
+        self.cmd, self.returncode, self.log = cmd, returncode, log
+
+
+def run_step(cmd, log, echo=None, show=False, dry_run=False):
+    """Run ``cmd`` in the repository root, appending its output to ``log``.
+
+    ``show``: print the command first (``$ ...``); ``dry_run``: only that.
+    ``echo``: called with every output line; what it returns (if anything)
+    is printed, indented. Raises :class:`StepFailed` on a non-zero exit."""
+    cmd = [str(c) for c in cmd]
+    if show:
+        print('$ ' + ' '.join(cmd), flush=True)
+    if dry_run:
+        return
+    os.makedirs(osp.dirname(log) or '.', exist_ok=True)
+    with open(log, 'a') as f:
+        if echo is None:
+            returncode = subprocess.run(cmd, cwd=ROOT, stdout=f,
+                                        stderr=subprocess.STDOUT).returncode
+        else:
+            proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, text=True)
+            for line in proc.stdout:
+                f.write(line)
+                shown = echo(line)
+                if shown:
+                    print('      ' + shown, flush=True)
+            returncode = proc.wait()
+    if returncode != 0:
+        raise StepFailed(cmd, returncode, log)
+
+
+# ------------------------------------------------------------- commands
+_LOADED = {}
+
+
+def _load(cfg_path):
+    from mmengine.config import Config
+    key = str(cfg_path)
+    if key not in _LOADED:
+        _LOADED[key] = Config.fromfile(key, import_custom_modules=False)
+    return _LOADED[key]
+
+
+def cfg_options(cfg_path, args):
+    """--cfg-options for a config: the user's plus frame count / selection,
+    only for the dataloaders the config has; and whether it trains."""
+    cfg = _load(cfg_path)
+    opts = list(args.cfg_options or [])
+    if args.num_frames:
+        for loader in ('train_dataloader', 'val_dataloader',
+                       'test_dataloader'):
+            if cfg.get(loader):
+                opts.append(f'{loader}.dataset.num_frames={args.num_frames}')
+    trains = bool(cfg.get('train_dataloader'))
+    if args.select == 'best' and trains:
+        if args.no_validate:
+            raise UsageError('--select best needs validation')
+        if not cfg.get('val_dataloader'):
+            raise UsageError(f'{cfg_path}: --select best needs a val set')
+        opts += ['default_hooks.checkpoint.save_best=top1',
+                 'default_hooks.checkpoint.rule=greater']
+    return opts, trains
+
+
+def _tool(script, args):
+    if args.gpus and args.gpus > 1:
+        return ['bash', str(ROOT / 'tools' / f'dist_{script}.sh')]
+    return [sys.executable, str(ROOT / 'tools' / f'{script}.py')]
+
+
+def _call(cmd, args, log):
+    run_step(cmd, log, show=True, dry_run=args.dry_run)
+
+
+def train(cfg, work, seed, args):
+    """Train (resuming an interrupted run) and return the checkpoint."""
+    opts, _ = cfg_options(cfg, args)
+    tdir = osp.join(work, 'train')
+    cmd = _tool('train', args) + [cfg]
+    if args.gpus and args.gpus > 1:
+        cmd.append(args.gpus)
+    cmd += ['--work-dir', tdir]
+    if osp.isfile(osp.join(tdir, 'last_checkpoint')):
+        cmd.append('--resume')
+    if seed is not None:
+        cmd += ['--seed', seed]
+    if args.no_validate:
+        cmd.append('--no-validate')
+    if opts:
+        cmd += ['--cfg-options', *opts]
+    _call(cmd, args, osp.join(work, 'train.log'))
+    if args.dry_run:
+        return osp.join(tdir, 'epoch_N.pth')
+    return pick_checkpoint(tdir, args.select)
+
+
+def pick_checkpoint(tdir, select):
+    """``best``: the newest ``best_*.pth``; else the last checkpoint."""
+    if select == 'best':
+        best = sorted(glob.glob(osp.join(tdir, 'best_*.pth')))
+        if not best:
+            raise RuntimeError(f'no best_*.pth in {tdir}')
+        return best[-1]
+    with open(osp.join(tdir, 'last_checkpoint')) as f:
+        path = f.read().strip()
+    if not osp.isabs(path) and not osp.isfile(path):
+        path = osp.join(tdir, osp.basename(path))
+    return path
+
+
+def read_test_metrics(tdir):
+    """Metrics of the newest mmengine test log json in ``tdir``."""
+    files = sorted(glob.glob(osp.join(tdir, '*', '*.json')),
+                   key=osp.getmtime)
+    for path in reversed(files):
+        with open(path) as f:
+            lines = [json.loads(ln) for ln in f if ln.strip()]
+        for row in reversed(lines):
+            metrics = {k: v for k, v in row.items()
+                       if isinstance(v, (int, float)) and k not in (
+                           'step', 'epoch', 'iter', 'time', 'data_time')}
+            if metrics:
+                return metrics
+    raise RuntimeError(f'no test metrics found under {tdir}')
+
+
+def test(cfg, ckpt, work, args):
+    opts, _ = cfg_options(cfg, args)
+    tdir = osp.join(work, 'test')
+    cmd = _tool('test', args) + [cfg, ckpt]
+    if args.gpus and args.gpus > 1:
+        cmd.append(args.gpus)
+    cmd += ['--work-dir', tdir]
+    if opts:
+        cmd += ['--cfg-options', *opts]
+    _call(cmd, args, osp.join(work, 'test.log'))
+    return {} if args.dry_run else read_test_metrics(tdir)
+
+
+# ----------------------------------------------------------------- loop
+def run_protocol(args):
+    """Train and test every planned run not finished earlier (a run with
+    ``metrics.json``), then write the tables. Raises :class:`UsageError`
+    or :class:`RuntimeError`."""
+    runs, zs_train = plan_runs(args)
+    trains_method = methods.get(args.method).trains
+    root = run_dir(args)
+    zs_ckpt = None
+    results = []
+    for group, name, cfg, seed in runs:
+        work = osp.join(root, name)
+        done = osp.join(work, 'metrics.json')
+        if osp.isfile(done):
+            with open(done) as f:
+                metrics = json.load(f)
+            print(f'[{name}] finished earlier: {metrics}')
+            results.append((group, name, metrics))
+            continue
+        _, trains = cfg_options(cfg, args)
+        if zs_train is not None:
+            if zs_ckpt is None:
+                zs_ckpt = train(zs_train, osp.join(root, 'k400_train'),
+                                seed, args)
+            ckpt = zs_ckpt
+        elif trains and trains_method:
+            ckpt = train(cfg, work, seed, args)
+        else:
+            ckpt = 'none'
+        metrics = test(cfg, ckpt, work, args)
+        if args.dry_run:
+            continue
+        with open(done + '.tmp', 'w') as f:
+            json.dump(metrics, f, indent=1)
+        os.replace(done + '.tmp', done)
+        print(f'[{name}] ' + ', '.join(f'{k} {v:.2f}'
+                                      for k, v in metrics.items()))
+        results.append((group, name, metrics))
+    if results:
+        print(write_results(root, results))
+        print(f'results: {root}/results.csv, results.md, runs.csv')

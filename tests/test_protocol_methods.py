@@ -1,0 +1,78 @@
+"""The one method table (ga2clip/protocols/methods.py): run_protocol's
+--method choices and the demo's rows come from it, and every config an
+entry declares exists."""
+import dataclasses
+
+import pytest
+
+from conftest import REPO_ROOT
+from ga2clip.protocols import methods
+from ga2clip.protocols.cli import build_parser, parse_args
+from ga2clip.protocols.plan import UsageError, plan_runs
+
+
+def _choices(parser, dest):
+    return [list(a.choices) for a in parser._actions if a.dest == dest][0]
+
+
+def test_run_protocol_choices_are_the_table():
+    real_data = [m.key for m in methods.METHODS
+                 if m.b2n or m.fewshot or m.zeroshot_eval]
+    assert _choices(build_parser(), 'method') == real_data
+    assert {'ga2clip', 'ivlp', 'clip-zeroshot'} <= set(real_data)
+    # every entry is reachable: from run_protocol or from the demo
+    demo = [m.key for m in methods.METHODS if m.in_demo]
+    assert set(real_data) | set(demo) == set(methods.BY_KEY)
+    assert len(methods.BY_KEY) == len(methods.METHODS)  # keys unique
+
+
+def test_demo_rows_are_the_table():
+    from ga2clip.apis import demo as demo_api
+    demo = [m.key for m in methods.METHODS if m.in_demo]
+    assert _choices(demo_api.build_parser(), 'methods') == demo
+    assert demo_api.parse_args([]).methods == demo
+    # the rows of the README's demo table, in its order
+    readme = (REPO_ROOT / 'README.md').read_text().split(
+        '| method | Base | Novel | HM | runs |')[1].split('\n\n')[0]
+    rows = [ln.split('|')[1].strip() for ln in readme.splitlines()[2:]]
+    assert rows == [methods.get(k).label for k in demo]
+
+
+@pytest.mark.parametrize('method', methods.METHODS, ids=lambda m: m.key)
+def test_declared_configs_exist(method):
+    assert method.protocols(), f'{method.key} declares no protocol'
+    configs = methods.declared_configs(method)
+    missing = [str(p) for p in configs if not p.is_file()]
+    assert not missing, f'{method.key}: missing configs {missing}'
+    per_protocol = {'b2n': 12, 'fewshot': 12, 'zeroshot_eval': 9,
+                    'zeroshot_train': 1}
+    expected = sum(per_protocol.get(p, 0) for p in method.protocols())
+    if method.synthetic_b2n:
+        expected += 3 if '{split}' in method.synthetic_b2n else 1
+    assert len(configs) == expected
+    if method.in_demo:
+        assert method.synthetic_b2n, f'{method.key} is in the demo'
+    if method.zeroshot_eval and method.trains:
+        assert method.zeroshot_train, (
+            f'{method.key}: a trained zero-shot method needs zeroshot_train')
+
+
+def test_one_entry_adds_a_method(monkeypatch):
+    """A new entry is a --method choice whose runs use its own patterns."""
+    ivlp = methods.get('ivlp')
+    new = dataclasses.replace(ivlp, key='my-method', label='mine',
+                              fewshot=None, in_demo=False)
+    monkeypatch.setattr(methods, 'METHODS', methods.METHODS + (new, ))
+    monkeypatch.setattr(methods, 'BY_KEY', dict(methods.BY_KEY,
+                                                **{new.key: new}))
+    args = parse_args(['b2n', '--method', 'my-method', '--dataset', 'ucf101',
+                       '--splits', '2'])
+    runs, zs = plan_runs(args)
+    assert [r[2].name for r in runs] == ['ivlp_vit-b16_b2n_ucf101_s2.py']
+    args = parse_args(['zeroshot', '--method', 'my-method'])
+    runs, zs = plan_runs(args)
+    assert zs.name == 'ivlp_vit-b16_zs_k400_train.py' and len(runs) == 3
+    with pytest.raises(UsageError, match='my-method has no fewshot configs'):
+        plan_runs(parse_args(['fewshot', '--method', 'my-method']))
+    with pytest.raises(SystemExit):  # not in the table: not a choice
+        parse_args(['b2n', '--method', 'vita-clip-not-there'])
