@@ -99,8 +99,8 @@ def run_device(args, device, sections) -> Dict:
     def model(name):
         if name not in cache:
             torch.manual_seed(0)
-            cache[name] = build(model_cfg(methods.get(name), args.quick),
-                                device)
+            cfg = model_cfg(methods.get(name), args.quick, args.frames)
+            cache[name] = build(cfg, device)
         return cache[name]
     ctx = dict(size=32 if args.quick else 224, model=model, results=results,
                sections=sections)

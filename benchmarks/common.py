@@ -35,9 +35,10 @@ def vocabulary(name: str) -> List[str]:
     return read_class_csv(str(labels_file(name)))
 
 
-def model_cfg(method: Method, quick: bool) -> Dict:
+def model_cfg(method: Method, quick: bool, frames: int = 8) -> Dict:
     """The model config of a ``methods.py`` entry: the tiny model with
-    ``quick``, else ViT-B/16 shapes with random weights."""
+    ``quick``, else ViT-B/16 shapes with random weights; ``frames`` goes to
+    its ``frames_key``."""
     from mmengine.config import Config
     path = MODEL_CFGS / f"{method.config}{'_tiny' if quick else '_vit-b16'}.py"
     if not path.is_file():
@@ -47,10 +48,17 @@ def model_cfg(method: Method, quick: bool) -> Dict:
     cfg = Config.fromfile(str(path)).model.to_dict()
     if not quick:
         cfg['clip'] = dict(name='ViT-B-16-quickgelu', pretrained=None)
-    for key, value in method.overrides.items():
+    overrides = dict(method.overrides)
+    if method.frames_key:
+        overrides[method.frames_key] = frames
+    for key, value in overrides.items():
         *parents, last = key.split('.')
         node = cfg
         for k in parents:
+            if not isinstance(node.get(k), dict):
+                raise ValueError(
+                    f'benchmarks/methods.py: method {method.name!r} sets '
+                    f'{key!r}, but {path.name} has no dict {k!r}; fix the key')
             node = node[k]
         node[last] = copy.deepcopy(value)
     return cfg

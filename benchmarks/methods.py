@@ -29,6 +29,9 @@ class Method:
         overrides: dotted keys of the model config replaced by a value
             (``{'anchor_loss': dict(type='KLAnchorLoss')}``).
         anchor_clips: extra clips a train step adds (GA2: its 1 anchor clip).
+        frames_key: dotted key of the model config set to the clip's frame
+            count (``--frames``), for a model sized by it
+            (``'video_encoder.num_frames'``); empty: none.
         train: in ``--methods`` (and its default); False for frozen models.
         eval_row: an eval row ``<eval_label>_predict`` (+ ``_bf16``).
         eval_label: prefix of the eval rows (default: ``name``).
@@ -38,6 +41,7 @@ class Method:
     config: str
     overrides: Dict = field(default_factory=dict)
     anchor_clips: int = 0
+    frames_key: str = ''
     train: bool = True
     eval_row: bool = True
     eval_label: str = ''

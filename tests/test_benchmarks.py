@@ -64,6 +64,11 @@ def test_entries_build_their_configs():
     full = model_cfg(methods.get('ga2_official'), quick=False)
     assert full['clip'] == dict(name='ViT-B-16-quickgelu', pretrained=None)
     assert full['anchor_loss'] == dict(type='OfficialAnchorLoss')
+    sized = Method('sized', 'ivlp', frames_key='video_encoder.num_frames')
+    assert model_cfg(sized, quick=True, frames=16)['video_encoder'][
+        'num_frames'] == 16
+    assert 'num_frames' not in model_cfg(
+        methods.get('ivlp'), quick=True, frames=16)['video_encoder']
 
 
 def test_table_errors_name_the_fix(monkeypatch):
@@ -76,6 +81,8 @@ def test_table_errors_name_the_fix(monkeypatch):
     with pytest.raises(FileNotFoundError,
                        match='nowhere_tiny.py; add that config'):
         model_cfg(Method('new', 'nowhere'), quick=True)
+    with pytest.raises(ValueError, match="ivlp_tiny.py has no dict 'nope'"):
+        model_cfg(Method('new', 'ivlp', {'nope.x': 1}), quick=True)
     with pytest.raises(SystemExit, match=r"unknown methods \['clip'\]"):
         bench.main(['--quick', '--device', 'cpu', '--sections', 'train',
                     '--methods', 'clip'])
