@@ -398,3 +398,155 @@ def test_vit_b16_trainable_parameters_at_8_frames():
     frozen_proj = sum(p.numel() for p in model.video_encoder.cls_proj
                       .parameters())
     assert frozen_proj == layers * (w * w + w) == 7_087_104
+
+
+# -- released checkpoints ----------------------------------------------------
+def _released_state_dict(clip, layers=2, width=64, frames=2, n_global=2,
+                         n_ctx=4, classes=3, seed=0):
+    """A synthetic state dict with the released code's key names
+    (``training/VitaCLIP_*.py``), random values of the tiny model's shapes.
+    The text keys are OpenAI's (the released ``CLIPTextEncoder`` layout)."""
+    g = torch.Generator().manual_seed(seed)
+
+    def r(*shape):
+        return torch.randn(*shape, generator=g) * 0.05
+
+    sd = {'logit_scale': torch.tensor(2.0),
+          'visual.patch_embed.proj.weight': r(width, 3, 16, 16),
+          'visual.patch_embed.proj.bias': r(width),
+          'visual.cls_token': r(width), 'visual.pos_embed': r(5, width),
+          'visual.time_embed': r(frames, width),
+          'visual.global_prompts': r(layers, n_global, width),
+          'visual.ln_pre.weight': r(width), 'visual.ln_pre.bias': r(width),
+          'visual.ln_post.weight': r(width), 'visual.ln_post.bias': r(width),
+          'visual.proj': r(width, 64),
+          'prompt_learner.ctx': r(classes, n_ctx, 64),
+          'prompt_learner.token_prefix': r(classes, 1, 64),
+          'prompt_learner.token_suffix': r(classes, 72, 64)}
+    for i in range(layers):
+        b = f'visual.blocks.{i}.'
+        for part in ('attn', 'summary_attn_layer'):
+            for proj in ('q_proj', 'k_proj', 'v_proj', 'out_proj'):
+                sd[f'{b}{part}.{proj}.weight'] = r(width, width)
+                sd[f'{b}{part}.{proj}.bias'] = r(width)
+        for ln in ('norm1', 'norm2', 'summary_ln'):
+            sd[f'{b}{ln}.weight'] = 1 + r(width)
+            sd[f'{b}{ln}.bias'] = r(width)
+        sd[f'{b}mlp.fc1.weight'] = r(4 * width, width)
+        sd[f'{b}mlp.fc1.bias'] = r(4 * width)
+        sd[f'{b}mlp.fc2.weight'] = r(width, 4 * width)
+        sd[f'{b}mlp.fc2.bias'] = r(width)
+        sd[f'{b}cls_proj.weight'] = r(width, width)
+        sd[f'{b}cls_proj.bias'] = r(width)
+        sd[f'{b}local_prompts'] = r(1, frames, width)
+    for key, value in clip.state_dict().items():
+        if not key.startswith('visual.') and key != 'logit_scale':
+            sd['textual.' + key] = r(*value.shape)
+    return {'module.' + k: v for k, v in sd.items()}
+
+
+def _vita_tiny(csc_names=None):
+    import ga2clip  # noqa: F401
+    from mmaction.registry import MODELS
+    from mmengine.config import Config
+    cfg = Config.fromfile(str(MODEL_CFGS / 'vita-clip_tiny.py')).model
+    cfg = cfg.to_dict()
+    if csc_names:
+        cfg['text_head'].update(csc=True, class_names=list(csc_names))
+    torch.manual_seed(0)
+    return MODELS.build(cfg).eval()
+
+
+def test_released_checkpoint_converts_every_key(tiny, tmp_path, capsys):
+    from ga2clip.models.convert_vita import (cli, convert_vita_state_dict,
+                                             export_vita_state_dict)
+    from ga2clip.models.weights import load_state_dict_strict
+    released = _released_state_dict(tiny[0])
+    path = tmp_path / 'released.pth'
+    torch.save({'model': released, 'optimizer': {}, 'next_step': 30000},
+               path)
+    out = tmp_path / 'converted.pth'
+    assert cli(['--vita', str(path), str(out)]) == 0
+    assert 'num_frames=2, global_prompts=2, local_prompts=True, ' \
+        'summary_token=True, text n_ctx=4, csc=True (3 classes)' in \
+        capsys.readouterr().out
+    converted = torch.load(out, weights_only=True)['state_dict']
+    model = _vita_tiny(csc_names=NAMES[:3])
+    # every key of the model is filled, nothing is left over
+    load_state_dict_strict(model, converted, source=str(out))
+    ours = model.state_dict()
+    plain = {k[len('module.'):]: v for k, v in released.items()}
+    torch.testing.assert_close(ours['video_encoder.local_prompts'][1],
+                               plain['visual.blocks.1.local_prompts'][0])
+    qkv = ours['video_encoder.summary_attn.1.in_proj_weight'].chunk(3)
+    for slot, chunk in zip('qkv', qkv):
+        torch.testing.assert_close(
+            chunk, plain[f'visual.blocks.1.summary_attn_layer.{slot}_proj.'
+                         'weight'])
+    torch.testing.assert_close(ours['text_head.ctx'],
+                               plain['prompt_learner.ctx'])
+    # round trip (the patch bias is folded into the positions, so it comes
+    # back as zeros with the positions shifted)
+    back = export_vita_state_dict(ours)
+    assert set(back) == set(plain) - {'prompt_learner.token_prefix',
+                                      'prompt_learner.token_suffix'}
+    again = convert_vita_state_dict(back)
+    assert set(again) == set(ours)
+    for key, value in ours.items():
+        torch.testing.assert_close(again[key], value, rtol=0, atol=0)
+    prompts_only = convert_vita_state_dict(released, include_backbone=False)
+    assert not any(k.startswith(('video_encoder.visual.', 'text_head.text.'))
+                   for k in prompts_only)
+    assert 'video_encoder.summary_attn.0.in_proj_bias' in prompts_only
+
+
+def test_released_summary_attention_and_patch_bias_are_reproduced(tiny):
+    """The released attention (separate q/k/v, softmax over keys, out_proj)
+    and patch embedding with bias give what the converted modules give."""
+    from ga2clip.models.convert_vita import convert_vita_state_dict
+    plain = {k[len('module.'):]: v for k, v in
+             _released_state_dict(tiny[0], seed=2).items()}
+    model = _vita_tiny(csc_names=NAMES[:3])
+    model.load_state_dict(convert_vita_state_dict(plain))
+    enc = model.video_encoder
+    c = torch.randn(2, 2, 64)  # (B, T, W)
+    b = 'visual.blocks.0.summary_attn_layer.'
+
+    def lin(x, name):
+        return x @ plain[b + name + '.weight'].T + plain[b + name + '.bias']
+
+    heads = enc.summary_attn[0].num_heads
+    q, k, v = (lin(c, f'{s}_proj').view(2, 2, heads, -1) for s in 'qkv')
+    aff = torch.einsum('nqhc,nkhc->nqkh', q / q.shape[-1] ** 0.5, k)
+    mix = torch.einsum('nqlh,nlhc->nqhc', aff.softmax(dim=-2), v)
+    expected = lin(mix.flatten(-2), 'out_proj')
+    with torch.no_grad():
+        got = enc.summary_attn[0](c, c, c, need_weights=False)[0]
+    torch.testing.assert_close(got, expected, rtol=1e-5, atol=1e-5)
+    frames = torch.randn(2, 3, 32, 32)
+    with torch.no_grad():
+        ref = F.conv2d(frames, plain['visual.patch_embed.proj.weight'],
+                       plain['visual.patch_embed.proj.bias'], stride=16)
+        ref = ref.flatten(2).transpose(1, 2) + plain['visual.pos_embed'][1:]
+        vis = enc.visual
+        ours = vis.conv1(frames).flatten(2).transpose(1, 2) + \
+            vis.positional_embedding[1:]
+    torch.testing.assert_close(ours, ref, rtol=1e-5, atol=1e-5)
+
+
+def test_released_checkpoint_unknown_keys_one_line(tiny):
+    from ga2clip.models.convert_vita import convert_vita_state_dict
+    sd = _released_state_dict(tiny[0])
+    sd['module.visual.blocks.0.temporal_adapter.weight'] = torch.zeros(2)
+    sd['module.extra_head.bias'] = torch.zeros(2)
+    with pytest.raises(ValueError) as err:
+        convert_vita_state_dict(sd)
+    msg = str(err.value)
+    assert '\n' not in msg and 'unknown keys in Vita-CLIP checkpoint' in msg
+    assert 'visual.blocks.0.temporal_adapter.weight' in msg
+    assert 'extra_head.bias' in msg
+    del sd['module.visual.blocks.0.temporal_adapter.weight']
+    del sd['module.extra_head.bias']
+    del sd['module.visual.blocks.1.attn.k_proj.weight']
+    with pytest.raises(ValueError, match='lacks q/k/v projections'):
+        convert_vita_state_dict(sd)
