@@ -16,8 +16,18 @@ default_hooks = dict(
     sampler_seed=dict(type='DistSamplerSeedHook'),
     sync_buffers=dict(type='SyncBuffersHook'))
 
-# Hands each dataset's class vocabularies to the model (see docs/DESIGN.md).
-custom_hooks = [dict(type='VocabularyHook')]
+# Hands each dataset's class vocabularies to the model (see docs/DESIGN.md);
+# exact resume (RNG states in checkpoints, per-sample augmentation seeds,
+# mid-epoch skip) and iter_N.pth checkpoints every `iter_checkpoint_interval`
+# iterations and on SIGTERM/SIGUSR1 (exit status 75); docs/inference.md.
+custom_hooks = [
+    dict(type='VocabularyHook'),
+    dict(type='ExactResumeHook'),
+    dict(type='PreemptionHook'),
+]
+# Read by PreemptionHook at run time, so a schedule, dataset or leaf config
+# (or --cfg-options iter_checkpoint_interval=N) sets it in one line.
+iter_checkpoint_interval = None
 
 env_cfg = dict(
     cudnn_benchmark=False,

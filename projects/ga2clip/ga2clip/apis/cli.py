@@ -56,7 +56,9 @@ def train_parser():
     p.add_argument(
         '--resume', nargs='?', type=str, const='auto',
         help='resume from a checkpoint PATH, or with no value (or "auto") '
-        'from the latest checkpoint in the work dir')
+        'from the latest checkpoint in the work dir (none there: start '
+        'fresh). Exit status 75: stopped by SIGTERM/SIGUSR1 after saving '
+        'a checkpoint; run again with --resume auto')
     p.add_argument('--amp', action='store_true',
                    help='automatic mixed precision (needs a GPU)')
     p.add_argument('--no-validate', action='store_true',
@@ -138,7 +140,12 @@ def train(argv=None):
 
     _check_work_dir(cfg, args)
     runner = _build_runner(cfg)
-    runner.train()
+    from ..engine.resume import TrainingPreempted
+    try:
+        runner.train()
+    except TrainingPreempted as stop:  # checkpoint saved; see PreemptionHook
+        _finish_distributed()
+        return stop.code
     _finish_distributed()
     return 0
 
