@@ -550,3 +550,52 @@ def test_released_checkpoint_unknown_keys_one_line(tiny):
     del sd['module.visual.blocks.1.attn.k_proj.weight']
     with pytest.raises(ValueError, match='lacks q/k/v projections'):
         convert_vita_state_dict(sd)
+
+
+# -- end to end ----------------------------------------------------------------
+VITA_SMOKE = '''
+model = dict(
+    video_encoder=dict(_delete_=True, type='VitaVideoEncoder', num_frames=4,
+                       global_prompts=2),
+    text_head=dict(_delete_=True, type='CoOpTextHead', n_ctx=4),
+    anchor_loss=None)
+'''
+
+
+def test_tiny_train_then_test_on_more_frames(tiny_video_dataset, tmp_path):
+    """tools/train.py (4 frames, 1 epoch) then tools/test.py on 8 frames,
+    tiny random CLIP, generated videos."""
+    import os
+    import pickle
+    import re
+    import subprocess
+    import sys
+
+    from conftest import write_smoke_config
+    cfg = write_smoke_config(tmp_path / 'vita_smoke.py', tiny_video_dataset,
+                             extra=VITA_SMOKE)
+    env = dict(os.environ, OMP_NUM_THREADS='1')
+    work = tmp_path / 'work'
+
+    def run(args):
+        proc = subprocess.run([sys.executable] + args, cwd=REPO_ROOT,
+                              capture_output=True, text=True, timeout=300,
+                              env=env)
+        assert proc.returncode == 0, (proc.stdout[-2000:], proc.stderr[-4000:])
+        return proc.stdout + proc.stderr
+
+    out = run(['tools/train.py', str(cfg), '--work-dir', str(work), '--seed',
+               '0', '--cfg-options', 'train_cfg.max_epochs=1'])
+    assert 'Epoch(train) [1][3/3]' in out
+    ckpt = torch.load(work / 'epoch_1.pth', map_location='cpu',
+                      weights_only=False)['state_dict']
+    assert ckpt['video_encoder.local_prompts'].shape == (2, 4, 64)
+    assert 'video_encoder.summary_attn.1.in_proj_weight' in ckpt
+    dump = tmp_path / 'preds.pkl'
+    out = run(['tools/test.py', str(cfg), str(work / 'epoch_1.pth'),
+               '--work-dir', str(work), '--dump', str(dump), '--cfg-options',
+               'test_dataloader.dataset.num_frames=8'])
+    assert re.search(r'Epoch\(test\) \[3/3\]\s+top1', out), out[-2000:]
+    with open(dump, 'rb') as f:
+        preds = pickle.load(f)
+    assert len(preds) == 12 and all(len(p['pred_score']) == 3 for p in preds)
