@@ -75,6 +75,14 @@ METHODS = (
            zeroshot_eval='zeroshot/ga2clip_vit-b16_zs_eval_{target}.py',
            zeroshot_train='zeroshot/ga2clip_vit-b16_zs_k400_train.py',
            hard_prompt=True),
+    # Vita-CLIP: video prompts (time embedding, global/local prompts,
+    # summary token) + CoOp text; in_demo waits for its measured README row
+    Method('vita-clip', 'Vita-CLIP',
+           b2n='base2novel/vita-clip_vit-b16_b2n_{dataset}_s{split}.py',
+           fewshot='fewshot/vita-clip_vit-b16_fewshot_{dataset}_k{shots}.py',
+           zeroshot_eval='zeroshot/vita-clip_vit-b16_zs_eval_{target}.py',
+           zeroshot_train='zeroshot/vita-clip_vit-b16_zs_k400_train.py',
+           synthetic_b2n='synthetic/vita-clip_synth_b2n_s{split}.py'),
     # the synthetic demo's GA2 variants (anchor sets), synthetic world only
     Method('ga2clip-official', 'GA2-CLIP, official anchors (no-op)',
            synthetic_b2n='synthetic/ga2clip-official_synth_b2n_s{split}.py',
