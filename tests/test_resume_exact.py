@@ -118,7 +118,7 @@ def test_sigkill_at_random_iteration_then_resume_is_exact(resume_setup,
                       out)
     if found and int(found.group(1)) % ITERS_PER_EPOCH:  # mid-epoch
         assert 'skipping the' in out
-    print('resumed from', found.group(0) if found else 'an epoch checkpoint')
+    print(found.group(0) if found else 'resumed from an epoch checkpoint')
     _assert_equal_weights(ref, work)
 
 
@@ -234,3 +234,44 @@ def test_rng_state_round_trip_with_weights_only_load(tmp_path):
     got = (random.random(), np.random.randn(), torch.rand(3))
     assert got[0] == expected[0] and got[1] == expected[1]
     assert torch.equal(got[2], expected[2])
+
+
+FAKE = '''#!/usr/bin/env bash
+echo "$(basename "$0") $*" >> "{log}"
+exit ${{FAKE_RC:-0}}
+'''
+
+
+def test_slurm_train_asks_signal_and_requeue_then_requeues_on_75(tmp_path):
+    """tools/slurm_train.sh with fake sbatch/srun/scontrol: it submits a
+    requeueable job with a pre-timeout SIGUSR1; inside the job it runs
+    train.py with --resume auto and requeues when training exits 75."""
+    log = tmp_path / 'calls.log'
+    fake = tmp_path / 'bin'
+    fake.mkdir()
+    for name in ('sbatch', 'srun', 'scontrol'):
+        (fake / name).write_text(FAKE.format(log=log))
+        (fake / name).chmod(0o755)
+    script = str(REPO_ROOT / 'tools' / 'slurm_train.sh')
+    env = dict(os.environ, PATH=f'{fake}:{os.environ["PATH"]}')
+    env.pop('SLURM_JOB_ID', None)
+    work = str(tmp_path / 'w')
+    args = ['bash', script, 'part', 'job', 'cfg.py', work, '--seed', '1']
+
+    subprocess.run(args, env=env, check=True)
+    sbatch = log.read_text().splitlines()
+    assert len(sbatch) == 1 and sbatch[0].startswith('sbatch ')
+    assert ' --requeue ' in sbatch[0] and ' --signal=USR1@180 ' in sbatch[0]
+    assert sbatch[0].endswith(f'{script} part job cfg.py {work} --seed 1')
+
+    inside = dict(env, SLURM_JOB_ID='123',
+                  GA2CLIP_SLURM_TOOLS=str(REPO_ROOT / 'tools'))
+    for rc, requeued in ((75, True), (0, False), (1, False)):
+        log.unlink()
+        proc = subprocess.run(args, env=dict(inside, FAKE_RC=str(rc)),
+                              capture_output=True, text=True)
+        calls = log.read_text().splitlines()
+        assert calls[0].startswith('srun ') and calls[0].endswith(
+            '--launcher=slurm --resume auto --seed 1'), calls
+        assert ('scontrol requeue 123' in calls) == requeued, calls
+        assert proc.returncode == (0 if requeued else rc)
