@@ -77,6 +77,44 @@ def test_video_list_label_out_of_range(tmp_path, registry):
         registry.build(dict(cfg, class_file=str(tmp_path / 'missing.csv')))
 
 
+def test_video_list_official_comma_form(tmp_path, registry):
+    """The authors' K400 lists write ``path, label``: the comma is a
+    separator, also without the space; a video whose name really ends in a
+    comma is kept when only that file exists under the video root."""
+    from ga2clip.datasets import read_video_list
+    classes = tmp_path / 'c.csv'
+    classes.write_text('id,name\n0,run\n1,jump\n')
+    root = tmp_path / 'videos'
+    root.mkdir()
+    for name in ('0wR5jVB-WPk.mp4', 'b c.mp4', 'odd.mp4,', 'both.mp4',
+                 'both.mp4,'):
+        (root / name).write_bytes(b'')
+    ann = tmp_path / 'k400_val_new.txt'
+    ann.write_text('0wR5jVB-WPk.mp4, 1\nb c.mp4,0\nodd.mp4, 1\n'
+                   'both.mp4, 0\nplain.mp4 1\n')
+    ds = registry.build(dict(
+        type='VocabVideoDataset', ann_file=str(ann), class_file=str(classes),
+        data_prefix=dict(video=str(root)), pipeline=[]))
+    infos = [ds.get_data_info(i) for i in range(len(ds))]
+    assert [(i['filename'], i['label']) for i in infos] == [
+        (str(root / '0wR5jVB-WPk.mp4'), 1), (str(root / 'b c.mp4'), 0),
+        (str(root / 'odd.mp4,'), 1), (str(root / 'both.mp4'), 0),
+        (str(root / 'plain.mp4'), 1)]
+    # without a root (tools reading lists) the comma is a separator
+    assert [rel for rel, _, _ in read_video_list(str(ann))] == [
+        '0wR5jVB-WPk.mp4', 'b c.mp4', 'odd.mp4', 'both.mp4', 'plain.mp4']
+    # tools/infer.py list files: the label is dropped the same way
+    from ga2clip.apis.inference import _read_video_list
+    listed = root / 'list.txt'
+    listed.write_text(ann.read_text())
+    assert _read_video_list(str(listed)) == [str(root / n) for n in (
+        '0wR5jVB-WPk.mp4', 'b c.mp4', 'odd.mp4,', 'both.mp4', 'plain.mp4')]
+    ann.write_text('a.mp4, x\n')
+    with pytest.raises(ValueError, match='k400_val_new.txt:1') as info:
+        read_video_list(str(ann))
+    assert '<relative path>, <label id>' in str(info.value)
+
+
 def _b2n_cfg(joint=None, fixed='_fixed'):
     splits = DATA / 'base2novel' / 'hmdb_splits'
     return dict(

@@ -109,8 +109,10 @@ def parse_templates(spec: Union[None, str, Sequence[str]]) -> Optional[List[str]
 
 
 def _read_video_list(path: str) -> List[str]:
-    """A list file: one video a line; a trailing label id (``path 3``) is
-    ignored; relative paths are relative to the list's folder."""
+    """A list file: one video a line; a trailing label id (``path 3``, or
+    the official ``path, 3``) is ignored; relative paths are relative to
+    the list's folder."""
+    from ..utils.class_lists import _split_video_line
     base = osp.dirname(osp.abspath(path))
     out = []
     with open(path, encoding='utf-8') as f:
@@ -118,9 +120,15 @@ def _read_video_list(path: str) -> List[str]:
             line = line.strip()
             if not line:
                 continue
-            parts = line.rsplit(None, 1)
-            if len(parts) == 2 and parts[1].lstrip('-').isdigit():
-                line = parts[0]
+            parts = _split_video_line(line)
+            if parts is not None:
+                line = bare = parts[0]
+                if line.endswith(','):  # the comma of "path, 3" unless
+                    bare = line[:-1].rstrip() or line  # only path, exists
+                    if not osp.exists(osp.join(base, bare)) and osp.exists(
+                            osp.join(base, line)):
+                        bare = line
+                line = bare
             out.append(line if osp.isabs(line) else osp.join(base, line))
     if not out:
         raise InferenceError(f'video list {path} is empty: write one video '

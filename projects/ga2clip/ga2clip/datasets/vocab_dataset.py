@@ -168,19 +168,25 @@ class VocabVideoDataset(VideoDataset):
     def vocabularies(self) -> Dict[str, List[str]]:
         return {self.vocab_name: list(self.class_names)}
 
+    def _video_root(self) -> str:
+        """The folder list paths are relative to (``data_prefix.video``)."""
+        return (self.data_prefix or {}).get('video') or ''
+
     def _entries(self):
         if self.source_class_file:
             source = read_class_names(self.source_class_file,
                                       self.strip_brackets)
             entries = read_video_list(self.ann_file, len(source),
-                                      self.source_class_file)
+                                      self.source_class_file,
+                                      root=self._video_root())
             target = {n: i for i, n in enumerate(self.class_names)}
             entries = [(rel, target[source[label]], lineno)
                        for rel, label, lineno in entries
                        if source[label] in target]
         else:
             entries = read_video_list(self.ann_file, len(self.class_names),
-                                      self.class_file)
+                                      self.class_file,
+                                      root=self._video_root())
         if self.exclude_ann_files:
             key = (osp.basename if self.exclude_match == 'basename' else
                    (lambda rel: rel))

@@ -84,12 +84,32 @@ def write_class_names(path: str, names: Sequence[str]) -> None:
             writer.writerow([i, name])
 
 
+def _split_video_line(line: str):
+    """``(path, label text)`` of one list line: ``path label`` (the
+    label is the last field; the path may contain spaces) or the official
+    K400 form ``path, label`` / ``path,label``; None when there is no
+    label."""
+    parts = line.rsplit(None, 1)
+    if len(parts) == 2 and parts[1].lstrip('-').isdigit():
+        return parts[0], parts[1]
+    rel, sep, label = line.rpartition(',')
+    if sep and rel.strip() and label.strip().lstrip('-').isdigit():
+        return rel.rstrip(), label.strip()
+    return None
+
+
 def read_video_list(path: str,
                     num_classes: int = None,
-                    class_file: str = None) -> List[Tuple[str, int, int]]:
+                    class_file: str = None,
+                    root: str = None) -> List[Tuple[str, int, int]]:
     """Read ``<relative path> <label id>`` lines (the path may contain
-    spaces; the label is the last field). Blank lines are skipped; ``#``
-    does not start a comment (HMDB file names begin with it).
+    spaces; the label is the last field), also in the official K400 form
+    ``<relative path>, <label id>``. Blank lines are skipped; ``#`` does
+    not start a comment (HMDB file names begin with it).
+
+    A comma right after the path belongs to the separator, unless
+    ``root`` is given and only the path with the comma exists under it
+    (a video really named ``clip.mp4,``).
 
     Returns ``[(relative path, label, line number)]``. With ``num_classes``,
     a label outside ``0..num_classes-1`` raises a one-line ``ValueError``
@@ -102,11 +122,18 @@ def read_video_list(path: str,
             line = line.strip()
             if not line:
                 continue
-            parts = line.rsplit(None, 1)
-            if len(parts) != 2 or not parts[1].lstrip('-').isdigit():
+            parts = _split_video_line(line)
+            if parts is None:
                 raise ValueError(f'{path}:{lineno}: expected "<relative path> '
-                                 f'<label id>", got {line!r}')
+                                 f'<label id>" (or "<relative path>, <label '
+                                 f'id>"), got {line!r}')
             rel, label = parts[0], int(parts[1])
+            if rel.endswith(','):
+                bare = rel[:-1].rstrip()
+                keep = root is not None and bare and not osp.exists(
+                    osp.join(root, bare)) and osp.exists(osp.join(root, rel))
+                if bare and not keep:
+                    rel = bare
             if num_classes is not None and not 0 <= label < num_classes:
                 raise ValueError(
                     f'{path}:{lineno}: label {label} out of range for the '
