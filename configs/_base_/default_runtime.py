@@ -25,9 +25,11 @@ custom_hooks = [
     dict(type='ExactResumeHook'),
     dict(type='PreemptionHook'),
 ]
-# Read by PreemptionHook at run time, so a schedule, dataset or leaf config
-# (or --cfg-options iter_checkpoint_interval=N) sets it in one line.
-iter_checkpoint_interval = None
+# PreemptionHook reads the top-level `iter_checkpoint_interval = N` at run
+# time (absent/None: epoch checkpoints only), so one line in a schedule
+# base (b2n_12e.py sets 500), dataset base or leaf config, or
+# --cfg-options iter_checkpoint_interval=N, switches it on. It is not set
+# here: mmengine refuses a key defined by two sibling bases.
 
 env_cfg = dict(
     cudnn_benchmark=False,
