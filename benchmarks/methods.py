@@ -75,6 +75,8 @@ METHODS: List[Method] = [
     _ga2('ga2_kl', dict(type='KLAnchorLoss'), eval_row=False, params=False),
     _ga2('ga2_margin', dict(type='MarginAnchorLoss'),
          eval_row=False, params=False),
+    # its eval target is 1.10 x the FLOP limit of its extra tokens (flops.py)
+    Method('vita-clip', 'vita-clip', frames_key='video_encoder.num_frames'),
 ]
 
 

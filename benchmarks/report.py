@@ -32,8 +32,11 @@ def markdown(results: Dict) -> str:
                              f"{r['ratio']:.3f} |")
             lines.append('\n' + '; '.join(
                 f"{r['name'][:-len('_predict')].upper()} predict / frozen "
-                f"CLIP = {r['ratio']:.3f} (target ≤ {ev['target']}: "
-                f"{verdict(r['ratio'], ev['target'])})"
+                f"CLIP = {r['ratio']:.3f} (target ≤ "
+                f"{r.get('target', ev['target']):.3f}"
+                + (f" = {ev['target']} × FLOP limit {r['flop_limit']:.3f}"
+                   if 'flop_limit' in r else '') + ': '
+                f"{verdict(r['ratio'], r.get('target', ev['target']))})"
                 for r in ev['rows'] if r['name'].endswith('_predict')))
         tr = res.get('train')
         if tr:

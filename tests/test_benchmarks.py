@@ -29,9 +29,10 @@ def test_one_entry_gives_eval_train_and_params_rows(monkeypatch, capsys):
     cpu = res['devices']['cpu']
 
     ev = {r['name']: r for r in cpu['eval']['rows']}
-    assert list(ev) == ['clip_frozen', 'ga2_predict', 'ivlp-twin_predict',
-                        'clip_frozen_bf16', 'ga2_predict_bf16',
-                        'ivlp-twin_predict_bf16']
+    predict = [f'{m.label}_predict' for m in methods.eval_methods()]
+    assert predict[0] == 'ga2_predict' and predict[-1] == 'ivlp-twin_predict'
+    assert list(ev) == ['clip_frozen', *predict, 'clip_frozen_bf16',
+                        *[f'{p}_bf16' for p in predict]]
     assert ev['ivlp-twin_predict']['base'] == 'clip_frozen'
     assert ev['ivlp-twin_predict_bf16']['base'] == 'clip_frozen_bf16'
     assert cpu['eval']['ratio'] == ev['ga2_predict']['ratio']
@@ -45,7 +46,9 @@ def test_one_entry_gives_eval_train_and_params_rows(monkeypatch, capsys):
     assert row['peak_mib'] > 0 and 'ratio_b8_est' in row
 
     params = {r['name']: r for r in cpu['params']['rows']}
-    assert list(params) == ['clip', 'ivlp', 'ga2_official', 'ivlp-twin']
+    assert list(params) == methods.params_names()
+    assert list(params)[:3] == ['clip', 'ivlp', 'ga2_official']
+    assert list(params)[-1] == 'ivlp-twin'
     assert params['ivlp-twin'] == dict(params['ivlp'], name='ivlp-twin')
 
     ratios = [r['ratio'] for r in cpu['eval']['rows'] + tr['rows']]

@@ -599,3 +599,31 @@ def test_tiny_train_then_test_on_more_frames(tiny_video_dataset, tmp_path):
     with open(dump, 'rb') as f:
         preds = pickle.load(f)
     assert len(preds) == 12 and all(len(p['pred_score']) == 3 for p in preds)
+
+
+def test_vit_b16_flop_limit_of_the_extra_tokens():
+    """benchmarks/flops.py on a random-weight ViT-B/16 Vita-CLIP at 8 frames:
+    214 attention tokens (vs 197), 205 in the MLP, plus the frame attention;
+    the hand count below is the same formula written out."""
+    import sys
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT))
+    from benchmarks.flops import attention_tokens, flop_limit
+    from ga2clip.models import build_clip, VitaVideoEncoder
+    clip, _ = build_clip('ViT-B-16-quickgelu')
+    model = torch.nn.Module()
+    model.video_encoder = VitaVideoEncoder(visual=clip.visual, num_frames=8)
+    assert attention_tokens(model, 8) == 214
+    w, layers, p = 768, 12, 196
+
+    def block(n_attn, n_mlp):
+        return 4 * n_attn * w * w + 2 * n_attn ** 2 * w + 8 * n_mlp * w * w
+
+    embed = p * 3 * 16 * 16 * w
+    frozen = embed + layers * block(197, 197)
+    vita = embed + layers * (block(214, 205) + w * w + 4 * w * w + 2 * 8 * w)
+    assert flop_limit(model, 8) == pytest.approx(vita / frozen, rel=1e-12)
+    assert 1.06 < flop_limit(model, 8) < 1.07
+    assert attention_tokens(model, 32) == 238  # 'interpolate': 32 local
+    model.video_encoder.long_clip = 'chunk'
+    assert attention_tokens(model, 32) == 214

@@ -4,6 +4,7 @@ unless ``--no-amp``)."""
 from typing import Dict
 
 from benchmarks import methods
+from benchmarks.flops import attention_tokens, flop_limit
 from benchmarks.common import (TARGETS, interleaved, med, model_cfg,
                                paired_ratio, samples, timed, vocabulary)
 
@@ -72,9 +73,14 @@ def run(args, device, ctx) -> Dict:
     rows = []
     for name, ts in times.items():
         base = 'clip_frozen_bf16' if name.endswith('bf16') else 'clip_frozen'
-        rows.append(dict(name=name, s_per_call=med(ts), s_per_clip=med(ts) / b,
-                         ratio=paired_ratio(times, name, base), base=base,
-                         times=ts))
+        row = dict(name=name, s_per_call=med(ts), s_per_clip=med(ts) / b,
+                   ratio=paired_ratio(times, name, base), base=base, times=ts)
+        label = name.split('_predict')[0]
+        limit = flop_limit(models[label], t) if label in models else None
+        if limit is not None and limit > 1 + 1e-9:  # extra tokens: own target
+            row.update(flop_limit=limit, target=TARGETS['eval'] * limit,
+                       attn_tokens=attention_tokens(models[label], t))
+        rows.append(row)
     out = dict(batch=b, frames=t, size=size, vocab='K400 (400)', rows=rows,
                first_call_s=first,
                ratio=paired_ratio(times, f'{primary}_predict', 'clip_frozen'),
