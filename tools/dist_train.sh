@@ -3,6 +3,9 @@
 #   bash tools/dist_train.sh CONFIG NUM_PROCS [train.py args...]
 # Env: PYTHON (interpreter; default: .venv/bin/python if present), NNODES,
 #      NODE_RANK, MASTER_ADDR, PORT.
+# SIGTERM/SIGUSR1 to the training processes: they save iter_N.pth at the next
+# iteration and exit with status 75; rerun with --resume auto to continue
+# (docs/inference.md, "Resume guarantees").
 set -euo pipefail
 source "$(dirname "$0")/_python.sh"
 CONFIG=$1
