@@ -113,7 +113,7 @@ class BaseTextHead(nn.Module):
     def encode_plain(self, texts: Sequence[str]) -> torch.Tensor:
         """Frozen prompt-free CLIP features of full sentences (no graph)."""
         tokens, pool = self._cached_tokens(tuple(texts))
-        return self.text(self.text.embed(tokens), pool)
+        return self.text(self.text.embed(tokens), pool, adapters=False)
 
     def encode_plain_names(self, names: Sequence[str]) -> torch.Tensor:
         """Frozen prompt-free features of ``plain_template.format(name)``."""

@@ -57,6 +57,10 @@ class CLIPTextTower(nn.Module):
         self.fast = fast
         self.bucket_size = int(bucket_size)
         self.grad_checkpointing = False
+        # per-block hooks handed over by the recognizer (e.g. MSTA adapters):
+        # ``block_hooks()`` -> one entry per block, see run_blocks; skipped
+        # with ``adapters=False`` (the frozen prompt-free path)
+        self.block_hooks = None
 
     @property
     def width(self) -> int:
@@ -93,7 +97,8 @@ class CLIPTextTower(nn.Module):
                 pool_idx: torch.Tensor,
                 deep_prompts: Optional[torch.Tensor] = None,
                 span: Optional[Tuple[int, int]] = None,
-                fast: Optional[bool] = None) -> torch.Tensor:
+                fast: Optional[bool] = None,
+                adapters: bool = True) -> torch.Tensor:
         """Text features from token embeddings.
 
         Args:
@@ -107,22 +112,27 @@ class CLIPTextTower(nn.Module):
                 embedding and mask sliced to match): same result, less work.
                 Batches larger than :attr:`bucket_size` are sorted by
                 ``pool_idx`` and cut chunk by chunk.
+            adapters: run :attr:`block_hooks` (if set); ``False`` for the
+                frozen encoder.
 
         Returns:
             ``(N, D)`` projected, unnormalised features.
         """
         fast = self.fast if fast is None else fast
+        hooks = self.block_hooks() if adapters and \
+            self.block_hooks is not None else None
         n = embeds.shape[0]
         if fast and self.attn_mask is not None and \
                 0 < self.bucket_size < n:
             order = pool_idx.argsort()
             chunks = [self._encode(embeds[idx], pool_idx[idx], deep_prompts,
-                                   span, True)
+                                   span, True, hooks)
                       for idx in order.split(self.bucket_size)]
             return torch.cat(chunks)[order.argsort()]
-        return self._encode(embeds, pool_idx, deep_prompts, span, fast)
+        return self._encode(embeds, pool_idx, deep_prompts, span, fast, hooks)
 
-    def _encode(self, embeds, pool_idx, deep_prompts, span, fast):
+    def _encode(self, embeds, pool_idx, deep_prompts, span, fast,
+                hooks=None):
         length = embeds.shape[1]
         if fast and self.attn_mask is not None:
             length = int(pool_idx.max()) + 1
@@ -136,7 +146,7 @@ class CLIPTextTower(nn.Module):
         x = run_blocks(self.transformer, x, attn_mask=mask,
                        deep_prompts=deep_prompts, span=span,
                        grad_checkpointing=self.grad_checkpointing
-                       and self.training)
+                       and self.training, block_hooks=hooks)
         x = x[torch.arange(x.shape[0], device=x.device), pool_idx]
         x = self.ln_final(x)
         proj = self.text_projection
@@ -149,7 +159,8 @@ class CLIPTextTower(nn.Module):
     def encode_tokens(self, tokens: torch.Tensor,
                       fast: Optional[bool] = None) -> torch.Tensor:
         """Plain (prompt-free) features of token ids, like ``encode_text``."""
-        return self(self.embed(tokens), self.pool_index(tokens), fast=fast)
+        return self(self.embed(tokens), self.pool_index(tokens), fast=fast,
+                    adapters=False)
 
     def encode_texts(self, texts: Sequence[str], batch_size: int = 256,
                      fast: Optional[bool] = None) -> torch.Tensor:

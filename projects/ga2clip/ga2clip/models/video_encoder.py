@@ -59,6 +59,10 @@ class CLIPVideoEncoder(nn.Module):
                              f'got {train_mode!r}')
         self.visual = visual
         self.grad_checkpointing = grad_checkpointing
+        # per-block hooks handed over by the recognizer (e.g. MSTA adapters):
+        # ``block_hooks(frames=T)`` -> one entry per block, see run_blocks;
+        # not run on the frozen path (``prompts=False``)
+        self.block_hooks = None
         n_blocks = len(visual.transformer.resblocks)
         if prompt_tokens > 0 and not 1 <= prompt_depth <= n_blocks:
             raise ValueError(f'prompt_depth must be in 1..{n_blocks} when '
@@ -95,8 +99,11 @@ class CLIPVideoEncoder(nn.Module):
             self.visual.class_embedding.shape[-1]
 
     def encode_frames(self, frames: torch.Tensor,
-                      prompts: bool = True) -> torch.Tensor:
-        """``(M, C, H, W)`` frames -> ``(M, D)`` unnormalised features."""
+                      prompts: bool = True,
+                      num_frames: int = 1) -> torch.Tensor:
+        """``(M, C, H, W)`` frames -> ``(M, D)`` unnormalised features
+        (``M`` = clips x ``num_frames``, frames of a clip consecutive: the
+        block hooks see clips)."""
         visual = self.visual
         x = visual._embeds(frames)  # conv, CLS, pos-emb, ln_pre
         use_prompts = prompts and self.prompts is not None
@@ -111,7 +118,9 @@ class CLIPVideoEncoder(nn.Module):
         x = run_blocks(visual.transformer, x, deep_prompts=deep,
                        span=(length - n, length),
                        grad_checkpointing=self.grad_checkpointing
-                       and self.training)
+                       and self.training,
+                       block_hooks=self.block_hooks(frames=num_frames)
+                       if prompts and self.block_hooks is not None else None)
         if n:
             x = x[:, :length - n]
         pooled, _ = visual._pool(x)
@@ -124,5 +133,5 @@ class CLIPVideoEncoder(nn.Module):
         (unnormalised; the recognizer L2-normalises)."""
         n, c, t, h, w = videos.shape
         frames = videos.permute(0, 2, 1, 3, 4).reshape(n * t, c, h, w)
-        feats = self.encode_frames(frames, prompts=prompts)
+        feats = self.encode_frames(frames, prompts=prompts, num_frames=t)
         return feats.view(n, t, -1).mean(dim=1)
