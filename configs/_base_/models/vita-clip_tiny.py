@@ -8,8 +8,8 @@ model = dict(
         type='VitaVideoEncoder', num_frames=2, time_embed=True,
         global_prompts=2, local_prompts=True, summary_token=True,
         cls_proj='released'),
-    text_head=dict(type='CoOpTextHead', n_ctx=4, csc=False,
-                   logit_scale=None),
+    # logit_scale left out = None: CLIP's, frozen
+    text_head=dict(type='CoOpTextHead', n_ctx=4, csc=False),
     loss_cls=dict(type='ScaledCosineCELoss'),
     anchor_loss=None,
     data_preprocessor=dict(

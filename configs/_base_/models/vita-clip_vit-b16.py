@@ -14,8 +14,8 @@ model = dict(
         global_prompts=8, local_prompts=True, summary_token=True,
         cls_proj='released', long_clip='interpolate',
         grad_checkpointing=True),
-    text_head=dict(type='CoOpTextHead', n_ctx=8, csc=False,
-                   logit_scale=None),
+    # logit_scale left out = None: CLIP's, frozen
+    text_head=dict(type='CoOpTextHead', n_ctx=8, csc=False),
     loss_cls=dict(type='ScaledCosineCELoss'),
     anchor_loss=None,
     data_preprocessor=dict(
