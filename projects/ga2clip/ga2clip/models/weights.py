@@ -16,6 +16,8 @@
 Mismatching files raise a one-line ``ValueError`` that names the file and the
 first missing / unexpected / wrongly shaped keys.
 """
+import contextlib
+import logging
 import os
 import os.path as osp
 from typing import Dict, Iterable, Optional, Tuple
@@ -164,10 +166,39 @@ def build_clip(name: str = 'ViT-B-16',
                 raise FileNotFoundError(f'CLIP weights not found: {path}')
         else:
             tag = pretrained
-    model = open_clip.create_model(
-        name, pretrained=tag, precision=precision,
-        force_quick_gelu=force_quick_gelu, **kwargs)
-    if path is not None:
+    if path is None:
+        model = open_clip.create_model(
+            name, pretrained=tag, precision=precision,
+            force_quick_gelu=force_quick_gelu, **kwargs)
+    else:
+        # open_clip would announce a random model before the file is
+        # loaded: drop that line and say what is loaded instead.
+        with _without_random_init_warning():
+            model = open_clip.create_model(
+                name, pretrained=None, precision=precision,
+                force_quick_gelu=force_quick_gelu, **kwargs)
         load_clip_weights(model, path)
+        from mmengine.logging import print_log
+        print_log(f'CLIP {name}: weights loaded from {path}',
+                  logger='current', level=logging.INFO)
     tokenizer = open_clip.get_tokenizer(name)
     return model, tokenizer
+
+
+class _DropRandomInitWarning(logging.Filter):
+    def filter(self, record):
+        return 'Model initialized randomly' not in record.getMessage()
+
+
+@contextlib.contextmanager
+def _without_random_init_warning():
+    """Drop open_clip's "No pretrained weights loaded for model ... Model
+    initialized randomly." (logged on the root logger) while building a
+    model whose weights are loaded from a file right after."""
+    root = logging.getLogger()
+    drop = _DropRandomInitWarning()
+    root.addFilter(drop)
+    try:
+        yield
+    finally:
+        root.removeFilter(drop)
