@@ -14,6 +14,9 @@ from .text_heads import (BaseTextHead, GA2TextHead, IVLPTextHead,  # noqa: E402
 from .text_tower import CLIPTextTower  # noqa: E402
 from .coop_head import CoOpTextHead  # noqa: E402
 from .video_encoder import CLIPVideoEncoder  # noqa: E402
+from .msta import MSTAAdapters  # noqa: E402
+from .vocab_losses import (BaseVocabLoss, DescriptionConsistencyLoss,  # noqa: E402
+                           VocabBatch)
 from .vita_encoder import VitaVideoEncoder  # noqa: E402
 from .video_cache import (VideoFeatureCache, VideoFeatureCacheHook,  # noqa: E402
                           check_pipeline)
@@ -30,5 +33,6 @@ __all__ = [
     'check_class_names', 'load_vocabulary', 'read_class_csv',
     'register_model_configs', 'convert_official_checkpoint',
     'convert_official_state_dict', 'export_official_state_dict',
-    'VideoFeatureCache', 'VideoFeatureCacheHook', 'check_pipeline'
+    'VideoFeatureCache', 'VideoFeatureCacheHook', 'check_pipeline',
+    'MSTAAdapters', 'BaseVocabLoss', 'DescriptionConsistencyLoss', 'VocabBatch'
 ]

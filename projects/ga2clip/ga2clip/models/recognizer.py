@@ -11,6 +11,7 @@ from mmaction.registry import MODELS
 
 from ..utils.class_lists import read_class_names
 from .losses import AnchorBatch, BaseAnchorLoss
+from .vocab_losses import BaseVocabLoss, VocabBatch
 from .text_heads import check_class_names
 from .video_cache import VideoFeatureCache
 from .weights import build_clip
@@ -68,6 +69,14 @@ class GA2CLIP(BaseModel):
             Only for models that train nothing on the vision side, fed by a
             deterministic pipeline (checked by ``VideoFeatureCacheHook`` /
             :meth:`bind_video_cache`).
+        adapters: ``None`` or the config of adapters owned by the recognizer
+            and handed to both towers as per-block hooks (``MSTAAdapters``;
+            it gets ``text_width``, ``vision_width``, ``text_layers``,
+            ``vision_layers``). Kept in ``self.adapters``.
+        vocab_loss: ``None`` or a vocabulary-level loss
+            (:class:`~ga2clip.models.vocab_losses.BaseVocabLoss`, e.g.
+            ``DescriptionConsistencyLoss``), run once per training step on
+            the class features of each vocabulary of the step.
     """
 
     def __init__(self,
@@ -81,6 +90,8 @@ class GA2CLIP(BaseModel):
                  train_logit_scale: bool = False,
                  amp_dtype: Optional[str] = None,
                  video_cache: Optional[Dict] = None,
+                 adapters: Optional[Dict] = None,
+                 vocab_loss: Optional[Dict] = None,
                  init_cfg: Optional[Dict] = None):
         if data_preprocessor is None:
             data_preprocessor = dict(type='ActionDataPreprocessor',
@@ -99,7 +110,21 @@ class GA2CLIP(BaseModel):
             video_encoder, default_args=dict(visual=model.visual))
         self.text_head = MODELS.build(
             text_head, default_args=dict(clip=model, tokenizer=tokenizer))
+        self.adapters = None
+        if adapters:
+            text, visual = self.text_head.text, model.visual
+            self.adapters = MODELS.build(adapters, default_args=dict(
+                text_width=text.width,
+                vision_width=visual.class_embedding.shape[-1],
+                text_layers=len(text.transformer.resblocks),
+                vision_layers=len(visual.transformer.resblocks)))
+            self.adapters.attach(self.video_encoder, text)
         self.loss_cls = MODELS.build(loss_cls)
+        self.vocab_loss = MODELS.build(vocab_loss) if vocab_loss else None
+        if self.vocab_loss is not None and not isinstance(
+                self.vocab_loss, BaseVocabLoss):
+            raise TypeError(f'vocab_loss must be a BaseVocabLoss, got '
+                            f'{type(self.vocab_loss).__name__}')
         self.anchor_loss = MODELS.build(anchor_loss) if anchor_loss else None
         if self.anchor_loss is not None and not isinstance(
                 self.anchor_loss, BaseAnchorLoss):
@@ -152,8 +177,14 @@ class GA2CLIP(BaseModel):
 
     # -- fast paths ----------------------------------------------------------
     def _vision_trainable(self) -> List[str]:
-        return [n for n, p in self.video_encoder.named_parameters()
-                if p.requires_grad]
+        names = [n for n, p in self.video_encoder.named_parameters()
+                 if p.requires_grad]
+        if self.adapters is not None and getattr(
+                self.adapters, 'vision_named_parameters', None):
+            names += [f'adapters.{n}' for n, p in
+                      self.adapters.vision_named_parameters()
+                      if p.requires_grad]
+        return names
 
     @contextlib.contextmanager
     def _autocast(self, device: torch.device):
@@ -322,14 +353,22 @@ class GA2CLIP(BaseModel):
         losses = {}
         total = video.new_zeros(())
         first = None
+        texts = {}
         for vocab, idx in self._groups(main_samples, len(main_samples)).items():
             text = self.text_features(vocab)
+            texts[vocab] = text
             cosine = (video[idx] @ text.T).mean(dim=1)  # mean over views
             total = total + self.loss_cls(cosine, labels[idx],
                                           self.scale) * len(idx)
             if first is None:
                 first = (text, cosine, labels[idx])
         losses['loss_cls'] = total / len(main_idx)
+        if self.vocab_loss is not None:  # once per step, per vocabulary
+            losses[self.vocab_loss.loss_name] = sum(
+                self.vocab_loss(VocabBatch(
+                    vocab=vocab, class_names=self.class_names(vocab),
+                    class_text=text, frozen_text=self._frozen_text))
+                for vocab, text in texts.items()) / len(texts)
         if self.anchor_loss is not None:
             losses['loss_anchor'] = self._anchor_loss(
                 inputs[anchor_idx], *first,
