@@ -275,3 +275,15 @@ def test_slurm_train_asks_signal_and_requeue_then_requeues_on_75(tmp_path):
             '--launcher=slurm --resume auto --seed 1'), calls
         assert ('scontrol requeue 123' in calls) == requeued, calls
         assert proc.returncode == (0 if requeued else rc)
+
+
+def test_bad_iter_checkpoint_interval_is_one_line(resume_setup, tmp_path,
+                                                  capsys):
+    from ga2clip.apis.cli import train_main
+    cfg, _ = resume_setup
+    rc = train_main([str(cfg), '--work-dir', str(tmp_path / 'w'),
+                     '--cfg-options', 'iter_checkpoint_interval=-3'])
+    err = capsys.readouterr().err.strip()
+    assert rc == 1 and len(err.splitlines()) == 1, err
+    assert 'iter_checkpoint_interval must be a whole number' in err
+    assert str(cfg) in err

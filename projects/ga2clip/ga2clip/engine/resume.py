@@ -39,6 +39,7 @@ import os
 import os.path as osp
 import random
 import signal
+import threading
 from typing import List, Optional
 
 import numpy as np
@@ -46,6 +47,7 @@ import torch
 from mmengine.dist import (all_gather_object, all_reduce, barrier,
                            get_dist_info, is_main_process)
 from mmengine.hooks import Hook
+from mmengine.runner import EpochBasedTrainLoop
 from torch.utils.data import DataLoader, get_worker_info
 
 from mmaction.registry import HOOKS
@@ -233,31 +235,36 @@ class ExactResumeHook(Hook):
         checkpoint['rng_state'] = dict(format=_RNG_FORMAT, ranks=ranks)
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
-        self._pending = checkpoint.get('rng_state')
-        if self._pending is None and 'optimizer' in checkpoint:
-            runner.logger.warning(
-                'the checkpoint holds no RNG state (written before exact '
-                'resume existed): training continues, but its random '
-                'augmentation differs from an uninterrupted run')
+        # used in before_train, and only when resuming (load_from starts a
+        # new run at iteration 0 with its own seed)
+        self._pending = checkpoint.get('rng_state', 'missing')
 
     # -- training ---------------------------------------------------------
     def before_train(self, runner) -> None:
         loop = runner.train_loop
         loader = loop.dataloader
         rank, world = get_dist_info()
-        if (self.seed_samples and isinstance(loader, DataLoader)
+        if (self.seed_samples and isinstance(loop, EpochBasedTrainLoop)
+                and isinstance(loader, DataLoader)
                 and loader.batch_sampler is not None
                 and not isinstance(loader.batch_sampler, SeededBatchSampler)):
             loop.dataloader = _rebuild_loader(loader, runner.seed or 0, rank)
-        if self._pending is not None:
-            ranks = self._pending['ranks']
+        pending, self._pending = self._pending, None
+        if pending is None or runner.iter == 0:
+            return
+        if pending == 'missing':
+            runner.logger.warning(
+                'the checkpoint holds no RNG state (written before exact '
+                'resume existed): training continues, but its random '
+                'augmentation differs from an uninterrupted run')
+        else:
+            ranks = pending['ranks']
             if len(ranks) != world:
                 runner.logger.warning(
                     f'the checkpoint holds RNG states of {len(ranks)} '
                     f'rank(s), this run has {world}: random streams after '
                     'the resume differ from an uninterrupted run')
             restore_rng_state(ranks[rank % len(ranks)])
-            self._pending = None
 
     def before_train_epoch(self, runner) -> None:
         sampler = runner.train_loop.dataloader.batch_sampler
@@ -329,7 +336,6 @@ class PreemptionHook(Hook):
                 f'iter_checkpoint_interval must be a whole number of '
                 f'iterations or None, got {self.interval!r} (config '
                 f'{runner.cfg.filename})')
-        import threading
         if threading.current_thread() is not threading.main_thread():
             runner.logger.warning('training runs outside the main thread: '
                                   'SIGTERM/SIGUSR1 checkpoints are off')
