@@ -30,6 +30,7 @@ import cv2
 import numpy as np
 
 from . import world as W
+from .descriptions import write_descriptions
 
 FORMAT_VERSION = 1
 SPLIT_IDS = dict(base_train=1, base_test=2, novel_test=3, aux_train=4,
@@ -158,6 +159,7 @@ def generate_world(out: str, seed: int = 0,
                               num_frames, size, shift, shots,
                               num_fewshot_seeds)
     info_path = osp.join(out, 'world.json')
+    write_descriptions(out, log=log)  # MSTA targets; a user's file is kept
     if reuse and osp.isfile(info_path):
         with open(info_path) as f:
             old = json.load(f)
