@@ -13,6 +13,7 @@ from .text_heads import (BaseTextHead, GA2TextHead, IVLPTextHead,  # noqa: E402
                          TemplateTextHead, check_class_names, load_hard_prompt)
 from .text_tower import CLIPTextTower  # noqa: E402
 from .coop_head import CoOpTextHead  # noqa: E402
+from .atprompt_head import ATPromptTextHead  # noqa: E402
 from .video_encoder import CLIPVideoEncoder  # noqa: E402
 from .msta import MSTAAdapters  # noqa: E402
 from .vocab_losses import (BaseVocabLoss, DescriptionConsistencyLoss,  # noqa: E402
@@ -26,7 +27,8 @@ from .weights import build_clip, load_clip_weights, unwrap_state_dict  # noqa: E
 
 __all__ = [
     'GA2CLIP', 'CLIPVideoEncoder', 'VitaVideoEncoder', 'CLIPTextTower', 'BaseTextHead',
-    'TemplateTextHead', 'IVLPTextHead', 'GA2TextHead', 'CoOpTextHead', 'ScaledCosineCELoss',
+    'TemplateTextHead', 'IVLPTextHead', 'GA2TextHead', 'CoOpTextHead', 'ATPromptTextHead',
+    'ScaledCosineCELoss',
     'BaseAnchorLoss', 'AnchorBatch', 'OfficialAnchorLoss',
     'ElseClassAnchorLoss', 'KLAnchorLoss', 'MarginAnchorLoss', 'build_clip',
     'load_clip_weights', 'unwrap_state_dict', 'load_hard_prompt',

@@ -158,6 +158,10 @@ class GA2CLIP(BaseModel):
         """Add/replace named class lists; clears the eval text cache."""
         checked = {name: check_class_names(names, vocab=name)
                    for name, names in vocabularies.items()}
+        check_prompts = getattr(self.text_head, 'check_prompts', None)
+        if check_prompts is not None:  # e.g. ATPrompt: prompts fit 77 tokens
+            for name, names in checked.items():
+                check_prompts(names, vocab=name)
         self.vocabularies.update(checked)
         self._text_cache.clear()
 

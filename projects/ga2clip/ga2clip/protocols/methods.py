@@ -83,6 +83,21 @@ METHODS = (
            zeroshot_eval='zeroshot/vita-clip_vit-b16_zs_eval_{target}.py',
            zeroshot_train='zeroshot/vita-clip_vit-b16_zs_k400_train.py',
            synthetic_b2n='synthetic/vita-clip_synth_b2n_s{split}.py'),
+    # ATPrompt (attribute words before the class context) on IVLP and on
+    # GA2; in_demo is the lead's call (synthetic configs exist and run)
+    Method('atprompt-ivlp', 'ATPrompt on IVLP',
+           b2n='base2novel/atprompt-ivlp_vit-b16_b2n_{dataset}_s{split}.py',
+           fewshot='fewshot/atprompt-ivlp_vit-b16_fewshot_{dataset}_k{shots}.py',
+           zeroshot_eval='zeroshot/atprompt-ivlp_vit-b16_zs_eval_{target}.py',
+           zeroshot_train='zeroshot/atprompt-ivlp_vit-b16_zs_k400_train.py',
+           synthetic_b2n='synthetic/atprompt-ivlp_synth_b2n_s{split}.py'),
+    Method('atprompt-ga2', 'ATPrompt on GA2-CLIP',
+           b2n='base2novel/atprompt-ga2_vit-b16_b2n_{dataset}_s{split}.py',
+           fewshot='fewshot/atprompt-ga2_vit-b16_fewshot_{dataset}_k{shots}.py',
+           zeroshot_eval='zeroshot/atprompt-ga2_vit-b16_zs_eval_{target}.py',
+           zeroshot_train='zeroshot/atprompt-ga2_vit-b16_zs_k400_train.py',
+           synthetic_b2n='synthetic/atprompt-ga2_synth_b2n_s{split}.py',
+           hard_prompt=True),
     # the synthetic demo's GA2 variants (anchor sets), synthetic world only
     Method('ga2clip-official', 'GA2-CLIP, official anchors (no-op)',
            synthetic_b2n='synthetic/ga2clip-official_synth_b2n_s{split}.py',

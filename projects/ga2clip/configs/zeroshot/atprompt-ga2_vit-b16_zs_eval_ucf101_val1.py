@@ -1,0 +1,11 @@
+# Zero-shot evaluation, ucf101_val1: ATPrompt on GA2-CLIP trained on K400
+# (atprompt-ga2_vit-b16_zs_k400_train.py): `tools/test.py CONFIG <its checkpoint>`
+# (the GA2 hard prompt is in the checkpoint).
+# ATPrompt: attribute words (model.text_head.attributes; choose them with
+# tools/atprompt_search.py on this training set) before the class context.
+# No published video numbers (image only: docs/atprompt.md).
+_base_ = [
+    '../../../../configs/_base_/models/atprompt-ga2_vit-b16.py',
+    '../../../../configs/_base_/datasets/zs_eval_ucf101_val1.py',
+    '../../../../configs/_base_/default_runtime.py',
+]
