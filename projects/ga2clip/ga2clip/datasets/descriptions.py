@@ -47,8 +47,15 @@ def class_key(name: str) -> str:
     return ' '.join(str(name).replace('_', ' ').split()).lower()
 
 
+# dataset names of the released files (hmdb, ucf_101, k400, k600, ssv2)
+_DATASET_ALIASES = {'hmdb51': 'hmdb', 'kinetics400': 'k400',
+                    'kinetics600': 'k600', 'sthsthv2': 'ssv2',
+                    'somethingsomethingv2': 'ssv2'}
+
+
 def _norm_dataset(name: str) -> str:
-    return re.sub(r'[^a-z0-9]', '', str(name).lower())
+    key = re.sub(r'[^a-z0-9]', '', str(name).lower())
+    return _DATASET_ALIASES.get(key, key)
 
 
 def _load_json(path: str, what: str):
@@ -172,9 +179,11 @@ class DescriptionSource:
 
     ``dict(format='released', spatial=<json>, temporal=<json>,
     class_file=<csv or names>, dataset=None)``, ``dict(format='own',
-    path=<json>)`` or ``dict(format='templates', spatial=[...],
-    temporal=[...])``. Files are read and checked at construction;
-    :meth:`lookup` gives the sentences of a vocabulary.
+    file=<json>)`` or ``dict(format='templates', spatial=[...],
+    temporal=[...])``. The arguments are checked at construction; the
+    files are read and checked on first use (:meth:`load`, called by
+    :meth:`lookup`: the first training step), so a model that is only
+    tested needs no description file.
     """
 
     def __init__(self, format: str = 'templates', **cfg):
@@ -182,18 +191,27 @@ class DescriptionSource:
             raise ValueError(f'descriptions format must be one of {FORMATS}, '
                              f'got {format!r}')
         self.format = format
+        self.cfg = dict(cfg)
         self.descriptions: Optional[Descriptions] = None
         self.templates: Tuple[Sequence[str], Sequence[str]] = (
             SPATIAL_TEMPLATES, TEMPORAL_TEMPLATES)
+        self.loaded = format == 'templates'
         if format == 'released':
-            self._init_released(**cfg)
+            need = ('spatial', 'temporal', 'class_file')
+            extra = sorted(set(cfg) - set(need) - {'dataset'})
+            if extra or any(cfg.get(k) is None for k in need):
+                raise ValueError(
+                    "descriptions format='released' needs spatial=<{N}_s_"
+                    '...json>, temporal=<{N}_t_...json> and class_file=<the '
+                    f'class csv they index> (dataset= optional), got '
+                    f'{sorted(cfg)}')
+            self.where = f"{cfg['spatial']} / {cfg['temporal']}"
         elif format == 'own':
-            extra = sorted(set(cfg) - {'path'})
-            if extra or not cfg.get('path'):
-                raise ValueError("descriptions format='own' takes path=<json>"
+            extra = sorted(set(cfg) - {'file'})
+            if extra or not cfg.get('file'):
+                raise ValueError("descriptions format='own' takes file=<json>"
                                  f' only, got {sorted(cfg)}')
-            self.where = cfg['path']
-            self.descriptions = read_own(cfg['path'])
+            self.where = cfg['file']
         else:
             extra = sorted(set(cfg) - {'spatial', 'temporal'})
             if extra:
@@ -204,20 +222,25 @@ class DescriptionSource:
             template_descriptions(['x'], *self.templates)  # validate
             self.where = 'template descriptions'
 
-    def _init_released(self, spatial: str = None, temporal: str = None,
-                       class_file: Union[str, Sequence[str]] = None,
+    def load(self) -> 'DescriptionSource':
+        """Read and check the files (once)."""
+        if self.loaded:
+            return self
+        if self.format == 'released':
+            self._load_released(**self.cfg)
+        else:
+            self.descriptions = read_own(self.cfg['file'])
+        self.loaded = True
+        return self
+
+    def _load_released(self, spatial: str, temporal: str,
+                       class_file: Union[str, Sequence[str]],
                        dataset: Optional[str] = None):
-        if not spatial or not temporal or class_file is None:
-            raise ValueError("descriptions format='released' needs "
-                             'spatial=<{N}_s_...json>, temporal=<{N}_t_...'
-                             'json> and class_file=<the class csv they '
-                             'index>')
         names = read_class_names(class_file) if isinstance(class_file, str) \
             else list(class_file)
         per_kind = {k: read_released(p, names, k, dataset)
                     for k, p in (('spatial', spatial),
                                  ('temporal', temporal))}
-        self.where = f'{spatial} / {temporal}'
         out: Descriptions = {}
         for cls in names:
             key = class_key(cls)
@@ -232,6 +255,7 @@ class DescriptionSource:
         """``{class name: {'spatial': [...], 'temporal': [...]}}`` for every
         class of ``class_names`` (in order); a class without a description
         raises, naming the file and the class."""
+        self.load()
         if self.descriptions is None:
             found = template_descriptions(class_names, *self.templates)
             return {n: found[class_key(n)] for n in class_names}
