@@ -61,6 +61,9 @@ class DescriptionConsistencyLoss(BaseVocabLoss):
         descriptions: source config, see
             :class:`ga2clip.datasets.descriptions.DescriptionSource`
             (``format='released' | 'own' | 'templates'``).
+        fallback: ``None`` or ``'templates'``: ignore ``descriptions`` and
+            use template sentences (offline switch, close to the paper's
+            "w/o DES"; ``--cfg-options model.vocab_loss.fallback=templates``).
         loss_name: key in the loss dict.
 
     The description targets ``D_s``, ``D_t`` (``(C, D)``, mean of the
@@ -70,6 +73,7 @@ class DescriptionConsistencyLoss(BaseVocabLoss):
 
     def __init__(self, alpha: float = 1.0,
                  descriptions: Optional[Dict] = None,
+                 fallback: Optional[str] = None,
                  loss_name: str = 'loss_desc'):
         super().__init__()
         if alpha < 0:
@@ -78,8 +82,13 @@ class DescriptionConsistencyLoss(BaseVocabLoss):
         if not loss_name.startswith('loss'):
             raise ValueError(f"loss_name must start with 'loss', got "
                              f'{loss_name!r}')
+        if fallback not in (None, 'templates'):
+            raise ValueError(f"DescriptionConsistencyLoss fallback must be "
+                             f"None or 'templates', got {fallback!r}")
         self.alpha = float(alpha)
         self.loss_name = loss_name
+        if fallback == 'templates':
+            descriptions = dict(format='templates')
         if descriptions is None and self.alpha > 0:
             raise ValueError(
                 'DescriptionConsistencyLoss needs descriptions=dict(format='

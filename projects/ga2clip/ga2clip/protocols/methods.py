@@ -98,6 +98,16 @@ METHODS = (
            zeroshot_train='zeroshot/atprompt-ga2_vit-b16_zs_k400_train.py',
            synthetic_b2n='synthetic/atprompt-ga2_synth_b2n_s{split}.py',
            hard_prompt=True),
+    # MSTA (adapted onto CLIP ViT-B/16; the paper's backbone is ViCLIP):
+    # adapters with shared layers on both towers, temporal conv, description
+    # consistency loss; in_demo (with msta-nolcc_synth_b2n_s{split}.py, the
+    # run without L_cc) waits for its measured README row
+    Method('msta', 'MSTA',
+           b2n='base2novel/msta_vit-b16_b2n_{dataset}_s{split}.py',
+           fewshot='fewshot/msta_vit-b16_fewshot_{dataset}_k{shots}.py',
+           zeroshot_eval='zeroshot/msta_vit-b16_zs_eval_{target}.py',
+           zeroshot_train='zeroshot/msta_vit-b16_zs_k400_train.py',
+           synthetic_b2n='synthetic/msta_synth_b2n_s{split}.py'),
     # the synthetic demo's GA2 variants (anchor sets), synthetic world only
     Method('ga2clip-official', 'GA2-CLIP, official anchors (no-op)',
            synthetic_b2n='synthetic/ga2clip-official_synth_b2n_s{split}.py',

@@ -1,0 +1,22 @@
+# MSTA on the tiny pretrained CLIP of the synthetic world (`ga2clip-synth`,
+# 4 layers, width 128): adapters on blocks 3-4 of both towers (the upper
+# half, as blocks 8-12 of 12), d = 32, lambda = 0.005, temporal conv on;
+# consistency loss (alpha = 1) against the world's own spatial/temporal
+# descriptions (<world>/descriptions.json, written by generate_world or
+# tools/synthetic/write_descriptions.py from its attribute grammar).
+_base_ = ['./synth_common.py']
+model = dict(
+    type='GA2CLIP',
+    clip={{_base_.clip}},
+    video_encoder=dict(type='CLIPVideoEncoder', train_mode='frozen'),
+    text_head=dict(type='TemplateTextHead', templates=['a video of {}.']),
+    adapters=dict(type='MSTAAdapters', dim=32, blocks=(3, 4), scale=0.005,
+                  dropout=0.1),
+    vocab_loss=dict(type='DescriptionConsistencyLoss', alpha=1.0,
+                    descriptions=dict(
+                        format='own',
+                        file='{{$GA2CLIP_SYNTH_ROOT:data/synthetic/world}}'
+                        '/descriptions.json')),
+    loss_cls=dict(type='ScaledCosineCELoss'),
+    anchor_loss=None,
+    data_preprocessor={{_base_.data_preprocessor}})
