@@ -9,7 +9,8 @@ be deleted when upstream releases a fix (see the note on each):
    Remove when mmaction2 ships the module.
 2. Safe checkpoint loading. mmengine's local-file loader calls
    ``torch.load`` without ``weights_only``; a pickle can run code when it is
-   loaded. We re-register it with :func:`ga2clip.utils.safe_load.load_checkpoint_file`
+   loaded. We re-register it with
+   :func:`ga2clip.utils.safe_load.load_checkpoint_file`
    (``weights_only=True``, numpy data types allowed by name, one-line
    refusal naming the file and the type; opt-in ``--trust-checkpoint`` /
    ``GA2CLIP_TRUST_CHECKPOINTS=1``). mmengine pickles ``HistoryBuffer``

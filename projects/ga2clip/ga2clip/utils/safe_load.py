@@ -80,8 +80,8 @@ _REFUSED = (
 
 def _refused_type(err: BaseException):
     """Why the weights-only unpickler refused the file (naming the global
-    it refused where it says), or None when the error is something else (a truncated
-    file, not a torch file, ...)."""
+    it refused where torch says), or None when the error is something else
+    (a truncated file, not a torch file, ...)."""
     text = str(err)
     if 'Weights only load failed' not in text:
         return None
