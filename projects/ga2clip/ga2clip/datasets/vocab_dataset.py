@@ -15,13 +15,15 @@ from .video_check import (is_decode_error, skipped_message, split_readable,
                           unreadable)
 
 _CROPS = {1: 'CenterCrop', 3: 'ThreeCrop', 10: 'TenCrop'}
-_SAMPLERS = ('UniformSample', 'SampleFrames', 'DenseSampleFrames')
+_SAMPLERS = ('UniformSample', 'SampleFrames', 'DenseSampleFrames',
+             'SegmentSample')
 
 
 def configure_pipeline(pipeline: Sequence,
                        num_frames: Optional[int] = None,
                        num_clips: Optional[int] = None,
-                       num_crops: Optional[int] = None) -> list:
+                       num_crops: Optional[int] = None,
+                       test_frame: Optional[str] = None) -> list:
     """A copy of ``pipeline`` (list of transform configs) with the frame
     count, the number of clips and the number of crops set.
 
@@ -32,6 +34,10 @@ def configure_pipeline(pipeline: Sequence,
       one side equal to the crop size, so for 3 crops the ``Resize`` just
       before it resizes the short side to the crop size (MMAction2's and
       ViFi-CLIP's 3-crop testing).
+
+    - ``test_frame``: ``'middle'`` or ``'start'``: the test-mode
+      ``UniformSample`` becomes :class:`~ga2clip.datasets.transforms.SegmentSample`
+      with this test frame (``'start'``: the released GA2-CLIP test frames).
 
     This is what makes ``--cfg-options test_dataloader.dataset.num_clips=4
     test_dataloader.dataset.num_crops=3`` (4 x 3 views) work.
@@ -44,6 +50,10 @@ def configure_pipeline(pipeline: Sequence,
             continue
         kind = t.get('type')
         if kind in _SAMPLERS:
+            if test_frame is not None and kind in (
+                    'UniformSample', 'SegmentSample') and t.get('test_mode'):
+                t['type'] = 'SegmentSample'
+                t['test_frame'] = test_frame
             if num_frames is not None:
                 t['clip_len'] = int(num_frames)
             if num_clips is not None:
@@ -104,8 +114,8 @@ class VocabVideoDataset(VideoDataset):
             (``'rest'``, for training).
         is_anchor (bool): mark every sample as an anchor clip.
         strip_brackets (bool): ``[something]`` -> ``something`` in names.
-        num_frames, num_clips, num_crops (int, optional): see
-            :func:`configure_pipeline`.
+        num_frames, num_clips, num_crops (int, optional), test_frame (str,
+            optional): see :func:`configure_pipeline`.
         skip_unreadable (bool): probe every video when the list is loaded
             and drop the ones decord cannot open (missing, empty, corrupt,
             not a video); the log states how many and which, and over how
@@ -129,6 +139,7 @@ class VocabVideoDataset(VideoDataset):
                  num_frames: Optional[int] = None,
                  num_clips: Optional[int] = None,
                  num_crops: Optional[int] = None,
+                 test_frame: Optional[str] = None,
                  skip_unreadable: bool = False,
                  **kwargs) -> None:
         self.skip_unreadable = bool(skip_unreadable)
@@ -157,7 +168,7 @@ class VocabVideoDataset(VideoDataset):
                 raise ValueError(f"holdout part must be 'held' or 'rest', "
                                  f'got {part!r}')
         pipeline = configure_pipeline(pipeline, num_frames, num_clips,
-                                      num_crops)
+                                      num_crops, test_frame)
         metainfo = dict(kwargs.pop('metainfo', None) or {})
         metainfo.setdefault('classes', tuple(self.class_names))
         super().__init__(
@@ -303,8 +314,9 @@ class VocabConcatDataset(_DatasetGroup):
         datasets (list[dict]): dataset configs (or built datasets).
         pipeline (list, optional): if given, replaces the pipeline of every
             dataset config.
-        num_frames, num_clips, num_crops (int, optional): forwarded to every
-            dataset config (see :func:`configure_pipeline`).
+        num_frames, num_clips, num_crops (int, optional), test_frame (str,
+            optional): forwarded to every dataset config (see
+            :func:`configure_pipeline`).
         joint_vocab (str, optional): also add every video once more, scored
             in one joint vocabulary of this name (the class lists
             concatenated in order, labels shifted); its samples carry
@@ -319,9 +331,11 @@ class VocabConcatDataset(_DatasetGroup):
                  num_clips: Optional[int] = None,
                  num_crops: Optional[int] = None,
                  joint_vocab: Optional[str] = None,
-                 lazy_init: bool = False):
+                 lazy_init: bool = False,
+                 test_frame: Optional[str] = None):
         opts = dict(pipeline=pipeline, num_frames=num_frames,
-                    num_clips=num_clips, num_crops=num_crops)
+                    num_clips=num_clips, num_crops=num_crops,
+                    test_frame=test_frame)
         self.datasets = [_build(d, **opts) for d in datasets]
         if not self.datasets:
             raise ValueError('VocabConcatDataset needs at least one dataset')

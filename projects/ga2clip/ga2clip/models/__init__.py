@@ -7,7 +7,7 @@ register_model_configs()
 
 from .losses import (AnchorBatch, BaseAnchorLoss, ElseClassAnchorLoss,  # noqa: E402
                      KLAnchorLoss, MarginAnchorLoss, OfficialAnchorLoss,
-                     ScaledCosineCELoss)
+                     ScaledCosineCELoss, ScaledCosineLoss)
 from .recognizer import GA2CLIP, load_vocabulary, read_class_csv  # noqa: E402
 from .text_heads import (BaseTextHead, GA2TextHead, IVLPTextHead,  # noqa: E402
                          TemplateTextHead, check_class_names, load_hard_prompt)
@@ -28,7 +28,7 @@ from .weights import build_clip, load_clip_weights, unwrap_state_dict  # noqa: E
 __all__ = [
     'GA2CLIP', 'CLIPVideoEncoder', 'VitaVideoEncoder', 'CLIPTextTower', 'BaseTextHead',
     'TemplateTextHead', 'IVLPTextHead', 'GA2TextHead', 'CoOpTextHead', 'ATPromptTextHead',
-    'ScaledCosineCELoss',
+    'ScaledCosineCELoss', 'ScaledCosineLoss',
     'BaseAnchorLoss', 'AnchorBatch', 'OfficialAnchorLoss',
     'ElseClassAnchorLoss', 'KLAnchorLoss', 'MarginAnchorLoss', 'build_clip',
     'load_clip_weights', 'unwrap_state_dict', 'load_hard_prompt',

@@ -64,6 +64,24 @@ class ScaledCosineCELoss(nn.Module):
             label_smoothing=self.label_smoothing)
 
 
+@MODELS.register_module()
+class ScaledCosineLoss(nn.Module):
+    """Any classification loss on ``logit_scale * cosine``: ``loss`` is the
+    config of a loss taking ``(logits, labels)``, labels hard ``(N,)`` or
+    soft ``(N, C)`` (the recognizer's ``batch_augments`` give soft ones),
+    e.g. ``dict(type='mmpretrain.LabelSmoothLoss', label_smooth_val=0.1,
+    mode='original')`` (ViFi-CLIP's smoothing; with soft targets it is
+    the soft-target cross-entropy of the smoothed mixture)."""
+
+    def __init__(self, loss: dict):
+        super().__init__()
+        self.loss = MODELS.build(loss)
+
+    def forward(self, cosine: torch.Tensor, labels: torch.Tensor,
+                logit_scale: torch.Tensor) -> torch.Tensor:
+        return self.loss(logit_scale * cosine, labels)
+
+
 @dataclass
 class AnchorBatch:
     """What an anchor loss may use (all features L2-normalised).

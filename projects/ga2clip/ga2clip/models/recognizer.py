@@ -21,6 +21,7 @@ CLIP_MEAN = [122.771, 116.746, 104.094]
 CLIP_STD = [68.5, 66.632, 70.323]
 DEFAULT_VOCAB = 'default'
 AMP_DTYPES = {'bfloat16': torch.bfloat16, 'float16': torch.float16}
+VIEW_FUSIONS = ('score', 'feature')
 
 
 def read_class_csv(path: str) -> List[str]:
@@ -77,6 +78,16 @@ class GA2CLIP(BaseModel):
             (:class:`~ga2clip.models.vocab_losses.BaseVocabLoss`, e.g.
             ``DescriptionConsistencyLoss``), run once per training step on
             the class features of each vocabulary of the step.
+        batch_augments: ``None`` or the arguments of mmpretrain's
+            ``RandomBatchAugment`` (``augments=[dict(type='Mixup',
+            alpha=0.8), dict(type='CutMix', alpha=1.0)], probs=[0.5, 0.5]``,
+            ViFi-CLIP's): in ``loss``, the training clips and their one-hot
+            labels (size of the step's vocabulary, one vocabulary per step)
+            are mixed, and ``loss_cls`` gets the soft targets ``(N, C)``.
+        view_fusion: how ``predict`` fuses the ``V`` test views:
+            ``'score'`` (softmax averaged over views, ViFi-CLIP's) or
+            ``'feature'`` (view features averaged and re-normalised, then one
+            softmax: the released GA2-CLIP test).
     """
 
     def __init__(self,
@@ -92,6 +103,8 @@ class GA2CLIP(BaseModel):
                  video_cache: Optional[Dict] = None,
                  adapters: Optional[Dict] = None,
                  vocab_loss: Optional[Dict] = None,
+                 batch_augments: Optional[Dict] = None,
+                 view_fusion: str = 'score',
                  init_cfg: Optional[Dict] = None):
         if data_preprocessor is None:
             data_preprocessor = dict(type='ActionDataPreprocessor',
@@ -134,6 +147,15 @@ class GA2CLIP(BaseModel):
             raise ValueError(f'amp_dtype must be None or one of '
                              f'{sorted(AMP_DTYPES)}, got {amp_dtype!r}')
         self.amp_dtype = amp_dtype
+        if view_fusion not in VIEW_FUSIONS:
+            raise ValueError(f'view_fusion must be one of {VIEW_FUSIONS}, '
+                             f'got {view_fusion!r}')
+        self.view_fusion = view_fusion
+        self.batch_augments = None
+        if batch_augments:
+            from mmpretrain.models.utils.batch_augments import \
+                RandomBatchAugment
+            self.batch_augments = RandomBatchAugment(**batch_augments)
         self.video_cache = None
         if video_cache is not None:
             tuned = self._vision_trainable()
@@ -332,8 +354,12 @@ class GA2CLIP(BaseModel):
         return self.scale * video @ text.T
 
     def predict(self, inputs, data_samples):
-        """Softmax averaged over the ``V`` views -> ``pred_score``."""
+        """Softmax averaged over the ``V`` views (``view_fusion='score'``)
+        or softmax of the averaged view features (``'feature'``) ->
+        ``pred_score``."""
         video = self.encode_video(inputs, data_samples=data_samples)
+        if self.view_fusion == 'feature':
+            video = F.normalize(video.mean(dim=1, keepdim=True), dim=-1)
         for vocab, idx in self._groups(data_samples, inputs.shape[0]).items():
             text = self.text_features(vocab)
             logits = self.scale * video[idx] @ text.T  # (n, V, C)
@@ -350,10 +376,14 @@ class GA2CLIP(BaseModel):
         if not main_idx:
             raise ValueError('a training batch holds only anchor clips')
         main_samples = [data_samples[i] for i in main_idx]
-        video = self.encode_video(inputs[main_idx],
-                                  data_samples=main_samples)  # (B, V, D)
         labels = torch.stack([
-            s.gt_label.reshape(-1)[0] for s in main_samples]).to(video.device)
+            s.gt_label.reshape(-1)[0] for s in main_samples]).to(inputs.device)
+        main_inputs, targets = inputs[main_idx], labels
+        if self.batch_augments is not None:
+            main_inputs, targets = self._mix(main_inputs, labels,
+                                             main_samples)
+        video = self.encode_video(main_inputs,
+                                  data_samples=main_samples)  # (B, V, D)
         losses = {}
         total = video.new_zeros(())
         first = None
@@ -362,7 +392,7 @@ class GA2CLIP(BaseModel):
             text = self.text_features(vocab)
             texts[vocab] = text
             cosine = (video[idx] @ text.T).mean(dim=1)  # mean over views
-            total = total + self.loss_cls(cosine, labels[idx],
+            total = total + self.loss_cls(cosine, targets[idx],
                                           self.scale) * len(idx)
             if first is None:
                 first = (text, cosine, labels[idx])
@@ -378,6 +408,22 @@ class GA2CLIP(BaseModel):
                 inputs[anchor_idx], *first,
                 anchor_samples=[data_samples[i] for i in anchor_idx])
         return losses
+
+    def _mix(self, inputs, labels, data_samples):
+        """mmpretrain batch augments on ``(B, V, C, T, H, W)`` clips: the
+        labels become one-hot over the step's vocabulary, then Mixup/CutMix
+        mix clips and targets (CutMix boxes the last two axes, the same box
+        on every frame and view) -> ``(mixed clips, (B, C) soft targets)``."""
+        groups = self._groups(data_samples, len(data_samples))
+        if len(groups) > 1:
+            raise ValueError(f'batch_augments need one vocabulary per '
+                             f'training step, got {sorted(groups)}')
+        num_classes = len(self.class_names(next(iter(groups))))
+        onehot = F.one_hot(labels.long(), num_classes).float()
+        shape = inputs.shape
+        flat = inputs.reshape(shape[0], -1, *shape[-2:]).clone()
+        mixed, targets = self.batch_augments(flat, onehot)
+        return mixed.reshape(shape), targets
 
     def _anchor_loss(self, anchor_inputs, class_text, main_cosine,
                      main_labels, anchor_samples=None) -> torch.Tensor:

@@ -49,7 +49,7 @@ DETERMINISTIC_TRANSFORMS = frozenset({
 # of the cache key.
 FRAME_SAMPLERS = frozenset({
     'SampleFrames', 'UniformSample', 'UniformSampleFrames',
-    'DenseSampleFrames', 'UntrimmedSampleFrames',
+    'DenseSampleFrames', 'UntrimmedSampleFrames', 'SegmentSample',
 })
 # Transforms that are deterministic when their probability is zero.
 _PROB_ATTRS = {'Flip': 'flip_ratio', 'VideoRandomGrayscale': 'prob'}
