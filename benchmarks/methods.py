@@ -36,6 +36,8 @@ class Method:
         eval_row: an eval row ``<eval_label>_predict`` (+ ``_bf16``).
         eval_label: prefix of the eval rows (default: ``name``).
         params: a row in the params table.
+        text_row: rows in the whole-vocabulary text table too (after
+            PRIMARY's), for a method whose text head differs.
     """
     name: str
     config: str
@@ -46,6 +48,7 @@ class Method:
     eval_row: bool = True
     eval_label: str = ''
     params: bool = True
+    text_row: bool = False
 
     @property
     def label(self) -> str:
@@ -77,6 +80,12 @@ METHODS: List[Method] = [
          eval_row=False, params=False),
     # its eval target is 1.10 x the FLOP limit of its extra tokens (flops.py)
     Method('vita-clip', 'vita-clip', frames_key='video_encoder.num_frames'),
+    # ATPrompt: attribute words before the class context; its train target
+    # is 1.05 x IVLP, its text rows check the fast EOT path with them
+    Method('atprompt-ivlp', 'atprompt-ivlp', text_row=True),
+    Method('atprompt-ga2', 'atprompt-ga2',
+           {**_GA2_PHRASE, 'anchor_loss': dict(type='OfficialAnchorLoss')},
+           anchor_clips=1, text_row=True),
 ]
 
 
@@ -117,6 +126,12 @@ def train_names() -> List[str]:
 
 def eval_methods() -> List[Method]:
     return [m for m in METHODS if m.eval_row]
+
+
+def text_names() -> List[str]:
+    """The text table's models: PRIMARY, then the ``text_row`` entries."""
+    return [PRIMARY] + [m.name for m in METHODS
+                        if m.text_row and m.name != PRIMARY]
 
 
 def params_names() -> List[str]:

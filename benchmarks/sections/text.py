@@ -1,6 +1,8 @@
 """Text features of whole vocabularies (K400: 400 names, SSv2: 174) with the
 GA2 text head at 77 tokens vs EOT-truncated (one batch, and length buckets:
-the default fast path); identical features (max abs diff reported)."""
+the default fast path); identical features (max abs diff reported). Entries
+with ``text_row`` (ATPrompt: attribute tokens before the class context) add
+their rows, named ``<vocab> (<method>)``."""
 from typing import Dict
 
 from benchmarks import methods
@@ -9,9 +11,22 @@ from benchmarks.common import (TARGETS, interleaved, med, paired_ratio,
 
 
 def run(args, device, ctx) -> Dict:
+    rows = []
+    for name in methods.text_names():
+        new = _rows(args, device, ctx, name)
+        if name != methods.PRIMARY:  # e.g. ATPrompt: its own rows
+            for r in new:
+                r.update(vocab=f"{r['vocab']} ({name})", method=name)
+        rows += new
+    return dict(head='GA2TextHead (16 ctx tokens, depth 9)' if not args.quick
+                else 'GA2TextHead (tiny)', rows=rows,
+                target=TARGETS['text'])
+
+
+def _rows(args, device, ctx, name):
     import torch
     import torch.nn.functional as F
-    model = ctx['model'](methods.PRIMARY).eval()
+    model = ctx['model'](name).eval()
     head = model.text_head
     rows = []
     for vocab in ('K400', 'SSv2'):
@@ -45,8 +60,6 @@ def run(args, device, ctx) -> Dict:
                 (F.normalize(slow, dim=-1) - F.normalize(fast, dim=-1)
                  ).abs().max()),
             times_77=times['77'], times_eot=times['eot']))
-    return dict(head='GA2TextHead (16 ctx tokens, depth 9)' if not args.quick
-                else 'GA2TextHead (tiny)', rows=rows,
-                target=TARGETS['text'])
+    return rows
 
 
