@@ -80,6 +80,9 @@ METHODS: List[Method] = [
          eval_row=False, params=False),
     # its eval target is 1.10 x the FLOP limit of its extra tokens (flops.py)
     Method('vita-clip', 'vita-clip', frames_key='video_encoder.num_frames'),
+    # MSTA (adapted onto CLIP ViT-B/16): d = 128 on blocks 8-12 of both
+    # towers (the model base); eval target <= 1.10 x frozen CLIP
+    Method('msta', 'msta'),
     # ATPrompt: attribute words before the class context; its train target
     # is 1.05 x IVLP, its text rows check the fast EOT path with them
     Method('atprompt-ivlp', 'atprompt-ivlp', text_row=True),
