@@ -61,6 +61,17 @@ def _ann_files(node):
     return found
 
 
+def _check_runner_triplets(cfg, path):
+    """mmengine's Runner raises ValueError unless each of these triplets is
+    all set or all None (checked before any data is built)."""
+    for names in (('val_dataloader', 'val_cfg', 'val_evaluator'),
+                  ('test_dataloader', 'test_cfg', 'test_evaluator')):
+        set_ = [cfg.get(n) is not None for n in names]
+        assert all(set_) or not any(set_), (
+            f'{path}: {dict(zip(names, set_))}: mmengine Runner needs all '
+            'or none of them')
+
+
 def test_there_are_configs():
     assert len(CONFIG_FILES) >= 5, CONFIG_FILES
 
@@ -75,6 +86,7 @@ def test_config_builds(path):
         assert len(cfg.keys()) > 0
         return
 
+    _check_runner_triplets(cfg, path)
     import ga2clip  # noqa: F401 - registers components
     from mmengine.registry import init_default_scope
     from mmaction.registry import DATASETS, METRICS, MODELS

@@ -16,6 +16,10 @@ anchor_dataset = dict(
     class_file='projects/ga2clip/data/ga2clip/gaa_negative_labels.csv',
     vocab_name='anchor', is_anchor=True,
     data_prefix=dict(video=anchor_root), pipeline=[])
+# The batch sampler drops the last partial batch (as released); the
+# DataLoader itself takes no drop_last next to a batch sampler.
 ga2_anchored_train = dict(
-    batch_sampler=dict(type='AnchorBatchSampler', num_anchors=num_anchors),
+    drop_last=False,
+    batch_sampler=dict(type='AnchorBatchSampler', num_anchors=num_anchors,
+                       drop_last=True),
     dataset=dict(type='AnchoredDataset', anchor=anchor_dataset))

@@ -8,3 +8,5 @@ test_dataloader = dict(
     dataset=dict(type='VocabVideoDataset', test_mode=True,
                  pipeline={{_base_.test_pipeline}}))
 test_evaluator = dict(type='BaseNovelMetric')
+# mmengine's Runner needs the loop next to the test loader and evaluator.
+test_cfg = dict(type='TestLoop')

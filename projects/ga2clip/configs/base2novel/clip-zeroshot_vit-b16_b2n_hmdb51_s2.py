@@ -7,6 +7,7 @@ _base_ = [
     '../../../../configs/_base_/default_runtime.py',
 ]
 # Nothing trains: test with `tools/test.py CONFIG none`.
+test_cfg = dict(type='TestLoop')  # mmengine needs it next to the test loader
 train_dataloader = None
 val_dataloader = None
 val_evaluator = None

@@ -8,3 +8,7 @@ _base_ = [
     '../../../../configs/_base_/schedules/b2n_12e.py',
     '../../../../configs/_base_/default_runtime.py',
 ]
+# No test set (stage 1 only gives the hard prompt): no test loop either
+# (the schedule's test_cfg without a test loader makes mmengine's Runner
+# raise ValueError).
+test_cfg = None
