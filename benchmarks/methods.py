@@ -89,6 +89,11 @@ METHODS: List[Method] = [
     Method('atprompt-ga2', 'atprompt-ga2',
            {**_GA2_PHRASE, 'anchor_loss': dict(type='OfficialAnchorLoss')},
            anchor_clips=1, text_row=True),
+    # ViFi-CLIP fully fine-tuned: no extra tokens (eval = frozen CLIP's
+    # cost); its train row measures full fine-tuning (every weight's grad,
+    # Mixup/CutMix) against IVLP's prompt tuning, so the 1.15 x prompt-
+    # tuning target does not apply to it
+    Method('vifi-ft', 'vifi-ft'),
 ]
 
 

@@ -108,6 +108,15 @@ METHODS = (
            zeroshot_eval='zeroshot/msta_vit-b16_zs_eval_{target}.py',
            zeroshot_train='zeroshot/msta_vit-b16_zs_k400_train.py',
            synthetic_b2n='synthetic/msta_synth_b2n_s{split}.py'),
+    # ViFi-CLIP fully fine-tuned (every CLIP weight, Mixup/CutMix, label
+    # smoothing; ViFi-CLIP's released recipe); in_demo is the lead's call
+    # (its synthetic configs exist and run)
+    Method('vifi-ft', 'ViFi-CLIP (full fine-tuning)',
+           b2n='base2novel/vifi-ft_vit-b16_b2n_{dataset}_s{split}.py',
+           fewshot='fewshot/vifi-ft_vit-b16_fewshot_{dataset}_k{shots}.py',
+           zeroshot_eval='zeroshot/vifi-ft_vit-b16_zs_eval_{target}.py',
+           zeroshot_train='zeroshot/vifi-ft_vit-b16_zs_k400_train.py',
+           synthetic_b2n='synthetic/vifi-ft_synth_b2n_s{split}.py'),
     # the synthetic demo's GA2 variants (anchor sets), synthetic world only
     Method('ga2clip-official', 'GA2-CLIP, official anchors (no-op)',
            synthetic_b2n='synthetic/ga2clip-official_synth_b2n_s{split}.py',
