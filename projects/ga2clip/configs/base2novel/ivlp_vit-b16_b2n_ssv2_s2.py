@@ -1,5 +1,6 @@
 # Base-to-novel, SSv2, split s2: IVLP (ViFi-CLIP VL prompting).
-# AdamW, wd 1e-3, 12 epochs (2 warm-up), cosine; 8 clips/GPU x 8 GPUs;
+# AdamW, wd 1e-3, 12 epochs (2 warm-up), cosine;
+# 4 clips/GPU x 8 GPUs (SSv2, released);
 # lr 4e-2. Seed 1024. Last epoch is tested.
 _base_ = [
     '../../../../configs/_base_/models/ivlp_vit-b16.py',

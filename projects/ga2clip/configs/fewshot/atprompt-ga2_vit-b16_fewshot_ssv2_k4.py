@@ -1,5 +1,6 @@
 # Few-shot, SSv2, K=4 (all classes): ATPrompt on GA2-CLIP.
-# AdamW lr 8e-3, wd 1e-3, 30 epochs (5 warm-up), cosine; 8 clips/GPU x 8 GPUs.
+# AdamW lr 8e-3, wd 1e-3, 30 epochs (5 warm-up), cosine;
+# 4 clips/GPU x 8 GPUs (SSv2, released).
 # Last epoch is tested.
 # ATPrompt: attribute words (model.text_head.attributes; choose them with
 # tools/atprompt_search.py on this training set) before the class context.

@@ -1,5 +1,6 @@
 # Few-shot, SSv2, K=2 (all classes): GA2-CLIP.
-# AdamW lr 8e-3, wd 1e-3, 30 epochs (5 warm-up), cosine; 8 clips/GPU x 8 GPUs.
+# AdamW lr 8e-3, wd 1e-3, 30 epochs (5 warm-up), cosine;
+# 4 clips/GPU x 8 GPUs (SSv2, released).
 # Last epoch is tested.
 _base_ = [
     '../../../../configs/_base_/models/ga2clip_vit-b16.py',

@@ -12,7 +12,8 @@ _base_ = [
     '../../../../configs/_base_/default_runtime.py',
 ]
 # Vita-CLIP's released optimiser (AdamW lr 4e-4, wd 0.05; its batch was
-# 256 clips, here 8 clips/GPU x 8 GPUs) on this protocol's epochs, warm-up
+# 256 clips, here 4 clips/GPU x 8 GPUs, SSv2 as released) on this protocol's
+# epochs, warm-up
 # and cosine; logit_scale: CLIP's, frozen (the released code trains a fresh
 # one: text_head.logit_scale=dict(init=2.6593)).
 optim_wrapper = dict(optimizer=dict(lr=4e-4, weight_decay=0.05))
