@@ -399,3 +399,33 @@ def test_tiny_train_then_test(tiny_video_dataset, tmp_path):
     out = run(['tools/test.py', str(cfg), str(work / 'epoch_1.pth'),
                '--work-dir', str(work)])
     assert re.search(r'Epoch\(test\) \[\d+/\d+\]\s+top1', out), out[-2000:]
+
+
+# -- benchmark rows ------------------------------------------------------------
+def test_benchmark_entries_and_text_rows(monkeypatch):
+    """Both variants have train/params rows; their vocabulary text rows
+    carry the attribute tokens (2 x 2 learnable + 'motion' 1 + 'technique'
+    3 = 8 more) and still take the fast EOT path (the longest 48 names of
+    each vocabulary here, to keep the test short)."""
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT))
+    from benchmarks import bench, common, methods
+    from benchmarks.sections import text as text_section
+    monkeypatch.setattr(text_section, 'vocabulary', lambda v: sorted(
+        common.vocabulary(v), key=len)[-48:])
+    for name in ('atprompt-ivlp', 'atprompt-ga2'):
+        assert name in methods.train_names() and \
+            name in methods.params_names()
+    assert methods.get('atprompt-ga2').anchor_clips == 1
+    assert methods.text_names() == [methods.PRIMARY, 'atprompt-ivlp',
+                                    'atprompt-ga2']
+    res = bench.main(['--quick', '--device', 'cpu', '--sections', 'text',
+                      '--repeats', '1'])
+    rows = {r['vocab']: r for r in res['devices']['cpu']['text']['rows']}
+    assert len(rows) == 6
+    for vocab in ('K400', 'SSv2'):
+        for name in ('atprompt-ivlp', 'atprompt-ga2'):
+            row = rows[f'{vocab} ({name})']
+            assert row['method'] == name
+            assert row['tokens_max'] == rows[vocab]['tokens_max'] + 8 < 77
+            assert row['max_abs_diff_normalized'] < 1e-5
