@@ -126,6 +126,13 @@ def test_batch_augments_need_one_vocabulary():
         model(inputs, samples, mode='loss')
 
 
+def test_batch_augments_refuse_the_video_cache():
+    with pytest.raises(ValueError, match='video_cache cannot serve mixed'):
+        _model(video_encoder=dict(type='CLIPVideoEncoder',
+                                  train_mode='frozen'),
+               video_cache=dict(max_items=8))
+
+
 def test_full_fine_tuning_updates_clip_weights():
     """A step with the released optimiser (AdamW, accumulation 2, lr_mult 0
     on the token embeddings): vision and text weights and the logit scale

@@ -165,6 +165,9 @@ class GA2CLIP(BaseModel):
                     f'vision side; trainable: {tuned[:3]} (use '
                     "video_encoder train_mode='frozen' and no vision prompts, "
                     'or drop video_cache)')
+            if self.batch_augments is not None:
+                raise ValueError('video_cache cannot serve mixed clips '
+                                 '(batch_augments); drop one of them')
             self.video_cache = VideoFeatureCache(**video_cache)
         self.vocabularies: Dict[str, List[str]] = {}
         self._text_cache: Dict[str, torch.Tensor] = {}
