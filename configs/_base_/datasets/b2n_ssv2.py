@@ -30,7 +30,8 @@ val_dataloader = dict(dataset=dict(
     holdout=dict(per_class=2, seed=0, part='held'),
     data_prefix=dict(video=data_root),
     pipeline={{_base_.test_pipeline_ssv2}}))
-test_dataloader = dict(dataset=dict(pipeline={{_base_.test_pipeline_ssv2}}, datasets=[
+test_dataloader = dict(dataset=dict(
+    pipeline={{_base_.test_pipeline_ssv2}}, datasets=[
     dict(type='VocabVideoDataset', ann_file=split_dir + '/base_val.txt',
          class_file=base_classes, vocab_name='base',
          data_prefix=dict(video=data_root), test_mode=True, pipeline=[]),
