@@ -5,4 +5,4 @@ _base_ = ['./ga2clip_synth.py']
 model = dict(
     # merged into the base's text head: its arguments are the host's
     text_head=dict(type='ATPromptTextHead', host='GA2TextHead',
-                   attributes=['shape', 'color'], n_attr_ctx=2))
+                   attributes=['texture', 'size'], n_attr_ctx=2))
