@@ -362,43 +362,34 @@ def test_search_tool_bank_file_force_and_errors(search_world, tmp_path,
 
 
 # -- tiny end-to-end run -------------------------------------------------------
-ATP_SMOKE = """
-model = dict(text_head=dict(
-    type='ATPromptTextHead', host='GA2TextHead',
-    attributes=['motion', 'technique'], n_attr_ctx=2))
-train_cfg = dict(max_epochs=1)
-"""
-
-
-def test_tiny_train_then_test(tiny_video_dataset, tmp_path):
-    """tools/train.py then tools/test.py with ATPrompt on the GA2 smoke
-    config (tiny random CLIP, generated videos)."""
-    import re
-
-    from conftest import write_smoke_config
-    cfg = write_smoke_config(tmp_path / 'atp_smoke.py', tiny_video_dataset,
-                             extra=ATP_SMOKE)
-    env = dict(os.environ, OMP_NUM_THREADS='1')
+def test_tiny_protocol_run_synthetic_ga2(search_world, tmp_path):
+    """tools/run_protocol.py (as the demo calls it) -> tools/train.py and
+    tools/test.py, 1 epoch of the synthetic ATPrompt-on-GA2 config (anchors
+    included; hard prompt from a phrase instead of stage 1) on a tiny
+    generated world: base, novel and HM come back."""
+    from ga2clip.protocols.aggregate import read_runs
+    env = dict(os.environ, OMP_NUM_THREADS='1',
+               GA2CLIP_SYNTH_ROOT=str(search_world))
     work = tmp_path / 'work'
-
-    def run(args):
-        proc = subprocess.run([sys.executable] + args, cwd=REPO_ROOT,
-                              capture_output=True, text=True, timeout=300,
-                              env=env)
-        assert proc.returncode == 0, (proc.stdout[-2000:], proc.stderr[-4000:])
-        return proc.stdout + proc.stderr
-
-    out = run(['tools/train.py', str(cfg), '--work-dir', str(work),
-               '--seed', '0'])
-    assert 'Epoch(train) [1]' in out
-    ckpt = torch.load(work / 'epoch_1.pth', map_location='cpu',
-                      weights_only=False)['state_dict']
-    assert ckpt['text_head.attr_ctx'].shape == (2, 2, 64)
-    assert 'text_head.coupling.0.weight' in ckpt and \
-        bool(ckpt['text_head.hard_prompt_loaded'])
-    out = run(['tools/test.py', str(cfg), str(work / 'epoch_1.pth'),
-               '--work-dir', str(work)])
-    assert re.search(r'Epoch\(test\) \[\d+/\d+\]\s+top1', out), out[-2000:]
+    cmd = [sys.executable, 'tools/run_protocol.py', 'custom', '--configs',
+           str(SYNTH_CFGS / 'atprompt-ga2_synth_b2n_s1.py'), '--name',
+           'atprompt-ga2', '--work-dir', str(work), '--no-validate',
+           '--cfg-options', 'train_cfg.max_epochs=1',
+           'model.text_head.hard_prompt.source=phrase',
+           'model.text_head.hard_prompt.phrase=a']
+    proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True,
+                          text=True, timeout=400, env=env)
+    assert proc.returncode == 0, (proc.stdout[-3000:], proc.stderr[-3000:])
+    runs = read_runs(work / 'custom_atprompt-ga2' / 'runs.csv')
+    (metrics, ) = runs.values()
+    hm = [v for k, v in metrics.items() if k.endswith('HM')]
+    assert hm and all(0 <= v <= 100 for v in metrics.values()), metrics
+    (ckpt, ) = work.rglob('epoch_1.pth')
+    sd = torch.load(ckpt, map_location='cpu', weights_only=False)[
+        'state_dict']
+    assert sd['text_head.attr_ctx'].shape == (2, 2, 128)  # texture, size
+    assert 'text_head.coupling.0.weight' in sd and \
+        bool(sd['text_head.hard_prompt_loaded'])
 
 
 # -- benchmark rows ------------------------------------------------------------
