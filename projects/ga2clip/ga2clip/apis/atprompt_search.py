@@ -26,6 +26,10 @@ import os
 import os.path as osp
 from typing import Dict, List, Optional, Sequence
 
+import torch
+import torch.nn.functional as F
+from torch import nn
+
 from .common import UserError, load_config, parse_cfg_options
 
 # actions: the body, what it acts on, where, how fast (METHODS_VIDEO.md §3)
@@ -124,7 +128,6 @@ def _head_cfg(cfg, attributes):
 
 
 def _cache_features(model, dataset, batch_size, device, log):
-    import torch
     from mmengine.dataset import pseudo_collate
     feats, labels, files = [], [], []
     for start in range(0, len(dataset), batch_size):
@@ -144,6 +147,83 @@ def _cache_features(model, dataset, batch_size, device, log):
     return torch.cat(feats), torch.tensor(labels, device=device), files
 
 
+class PromptMixture(nn.Module):
+    """One ATPrompt head per attribute combination on a shared frozen text
+    tower, mixed by ``softmax(alpha)``: ``logits = sum_i w_i * s *
+    cos(video, t_i)``."""
+
+    def __init__(self, head_cfgs: Sequence[Dict], tower, scale):
+        super().__init__()
+        from mmaction.registry import MODELS
+        self.heads = nn.ModuleList(
+            MODELS.build(c, default_args=dict(clip=tower,
+                                              tokenizer=tower.tokenizer))
+            for c in head_cfgs)
+        self.alpha = nn.Parameter(torch.zeros(len(self.heads)))
+        self.register_buffer('scale', torch.as_tensor(scale).float())
+
+    def texts(self, names) -> torch.Tensor:
+        """``(P, C, D)`` normalised text features of every prompt."""
+        return torch.stack([F.normalize(h(names).float(), dim=-1)
+                            for h in self.heads])
+
+    def logits(self, video, text) -> torch.Tensor:
+        cos = torch.einsum('bd,pcd->pbc', video, text)
+        return (self.weights()[:, None, None] * self.scale * cos).sum(0)
+
+    def weights(self) -> torch.Tensor:
+        return self.alpha.softmax(0)
+
+    def prompt_parameters(self):
+        return [p for p in self.heads.parameters() if p.requires_grad]
+
+    @torch.no_grad()
+    def accuracy(self, names, video, labels) -> torch.Tensor:
+        """``(P, )`` top-1 of each prompt alone (eval mode)."""
+        self.eval()
+        cos = torch.einsum('bd,pcd->pbc', video, self.texts(names))
+        return (cos.argmax(-1) == labels).float().mean(1)
+
+
+def alternate(mix: PromptMixture, names, feats, labels, train_idx, held_idx,
+              steps: int, batch_size: int, prompt_lr: float, alpha_lr: float,
+              seed: int, log=print) -> List[List[float]]:
+    """Upstream's alternation: per step, the prompts on a batch of the
+    training part (SGD), then ``alpha`` on a batch of the held-out part
+    (Adam, betas (0.5, 0.999)) with the prompts fixed. Returns the losses."""
+    opt_p = torch.optim.SGD(mix.prompt_parameters(), lr=prompt_lr,
+                            momentum=0.9)
+    opt_a = torch.optim.Adam([mix.alpha], lr=alpha_lr, betas=(0.5, 0.999))
+    gen = torch.Generator().manual_seed(seed)
+
+    def batch(index):
+        pick = torch.randint(len(index), (min(batch_size, len(index)), ),
+                             generator=gen)
+        idx = torch.tensor(index)[pick].to(feats.device)
+        return feats[idx], labels[idx]
+
+    mix.train()
+    history = []
+    for step in range(steps):
+        video, target = batch(train_idx)
+        loss_p = F.cross_entropy(mix.logits(video, mix.texts(names)), target)
+        opt_p.zero_grad()
+        loss_p.backward()
+        opt_p.step()
+        video, target = batch(held_idx)
+        with torch.no_grad():
+            text = mix.texts(names)
+        loss_a = F.cross_entropy(mix.logits(video, text), target)
+        opt_a.zero_grad()
+        loss_a.backward()
+        opt_a.step()
+        history.append([loss_p.item(), loss_a.item()])
+        if (step + 1) % max(1, steps // 10) == 0 or step + 1 == steps:
+            log(f'step {step + 1}/{steps}: prompt loss {loss_p:.4f}, '
+                f'weight loss {loss_a:.4f}')
+    return history
+
+
 def search(config, out_dir: str, bank: Optional[Sequence[str]] = None,
            bank_file: Optional[str] = None, sizes=None,
            steps: int = 200, batch_size: int = 32, heldout: float = 0.2,
@@ -157,11 +237,7 @@ def search(config, out_dir: str, bank: Optional[Sequence[str]] = None,
     if found and not force:
         raise UserError(f'{found[0]} exists; pass --force to overwrite it '
                         'or choose another --out')
-    import torch
-    import torch.nn.functional as F
-    from torch import nn
-
-    from mmaction.registry import DATASETS, MODELS
+    from mmaction.registry import DATASETS
     from .inference import build_inference_model
 
     words = read_bank(bank, bank_file)
@@ -179,61 +255,17 @@ def search(config, out_dir: str, bank: Optional[Sequence[str]] = None,
                                            device, log)
     train_idx, held_idx = split_heldout(labels.tolist(), heldout, seed)
 
-    tower, tokenizer = model.text_head.text, model.text_head.text.tokenizer
-    heads = nn.ModuleList(
-        MODELS.build(_head_cfg(cfg, c),
-                     default_args=dict(clip=tower, tokenizer=tokenizer))
-        for c in combos).to(device)
-    for h in heads:
+    tower = model.text_head.text
+    mix = PromptMixture([_head_cfg(cfg, c) for c in combos], tower,
+                        model.scale.detach()).to(device)
+    for h in mix.heads:
         h.check_prompts(names, vocab=dataset.vocab_name)
-    alpha = nn.Parameter(torch.zeros(len(combos), device=device))
-    params = [p for p in heads.parameters() if p.requires_grad]
-    opt_p = torch.optim.SGD(params, lr=prompt_lr, momentum=0.9)
-    opt_a = torch.optim.Adam([alpha], lr=alpha_lr, betas=(0.5, 0.999))
-    scale = model.scale.detach()
-
-    def texts():
-        return torch.stack([F.normalize(h(names).float(), dim=-1)
-                            for h in heads])  # (P, C, D)
-
-    def mixture(video, text):
-        cos = torch.einsum('bd,pcd->pbc', video, text)
-        return (alpha.softmax(0)[:, None, None] * scale * cos).sum(0)
-
-    gen = torch.Generator().manual_seed(seed)
-
-    def batch(index):
-        pick = torch.randint(len(index), (min(batch_size, len(index)), ),
-                             generator=gen)
-        idx = torch.tensor(index)[pick].to(device)
-        return feats[idx], labels[idx]
-
-    heads.train()
-    history = []
-    for step in range(steps):
-        video, target = batch(train_idx)      # prompts: training part
-        loss_p = F.cross_entropy(mixture(video, texts()), target)
-        opt_p.zero_grad()
-        loss_p.backward()
-        opt_p.step()
-        video, target = batch(held_idx)       # weights: held-out part
-        with torch.no_grad():
-            text = texts()
-        loss_a = F.cross_entropy(mixture(video, text), target)
-        opt_a.zero_grad()
-        loss_a.backward()
-        opt_a.step()
-        history.append([loss_p.item(), loss_a.item()])
-        if (step + 1) % max(1, steps // 10) == 0 or step + 1 == steps:
-            log(f'step {step + 1}/{steps}: prompt loss {loss_p:.4f}, '
-                f'weight loss {loss_a:.4f}')
-    heads.eval()
-    with torch.no_grad():
-        text = texts()
-        held = torch.tensor(held_idx, device=device)
-        acc = (torch.einsum('bd,pcd->pbc', feats[held], text).argmax(-1) ==
-               labels[held]).float().mean(1)
-    weights = alpha.detach().softmax(0)
+    history = alternate(mix, names, feats, labels, train_idx, held_idx,
+                        steps=steps, batch_size=batch_size,
+                        prompt_lr=prompt_lr, alpha_lr=alpha_lr, seed=seed,
+                        log=log)
+    acc = mix.accuracy(names, feats[held_idx], labels[held_idx])
+    weights = mix.weights().detach()
     order = weights.argsort(descending=True).tolist()
     table = [dict(attributes=list(combos[i]), weight=float(weights[i]),
                   heldout_top1=float(acc[i])) for i in order]
