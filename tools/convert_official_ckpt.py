@@ -1,14 +1,18 @@
 #!/usr/bin/env python
-"""Convert an official GA2-CLIP / IVLP, or a released Vita-CLIP, checkpoint
-for this project.
+"""Convert an official GA2-CLIP / IVLP, or a released Vita-CLIP / ViFi-CLIP,
+checkpoint for this project.
 
     python tools/convert_official_ckpt.py OFFICIAL.pt OUT.pth \
         [--hard-prompt STAGE1.pt] [--no-backbone]
     python tools/convert_official_ckpt.py --vita RELEASED.pth OUT.pth \
         [--no-backbone]
+    python tools/convert_official_ckpt.py --vifi VIFI_RELEASED.pth OUT.pth \
+        [--arch ViT-B-16] [--token-embedding-from openai|OPENAI_LAYOUT.pt]
 
-Then: ``python tools/test.py CONFIG OUT.pth``. The logic lives in
-:mod:`ga2clip.models.convert` and :mod:`ga2clip.models.convert_vita`.
+Then: ``python tools/test.py CONFIG OUT.pth`` (``--vifi``: OUT.pth is a
+``clip.pretrained``; the released file also loads there directly). The logic lives in
+:mod:`ga2clip.models.convert`, :mod:`ga2clip.models.convert_vita`
+and :mod:`ga2clip.models.convert_vifi`.
 """
 import sys
 from pathlib import Path

@@ -5,13 +5,21 @@
 - ``pretrained=None``: random weights of the open_clip architecture ``name``;
 - ``pretrained=<open_clip tag>`` (e.g. ``'openai'``): open_clip downloads and
   loads it (for users; the tests never do this);
+- ``pretrained=<open_clip tag>`` is checked against
+  ``open_clip.list_pretrained_tags_by_model(name)`` first: an unknown tag
+  is a one-line ``ValueError`` listing the valid ones;
 - ``pretrained=<local file>``: a state dict in OpenAI's key layout
   (``visual.*``, ``transformer.*``, ``token_embedding.*``, ...), which is also
-  open_clip's own ``CLIP.state_dict()`` layout and the layout of ViFi-CLIP /
-  K400 fully fine-tuned checkpoints. It may be wrapped under ``state_dict`` /
-  ``model_state_dict`` / ``model`` and its keys may carry ``module.`` /
-  ``model.`` prefixes. Loaded with ``torch.load(weights_only=True)``
-  (:mod:`ga2clip.utils.safe_load`).
+  open_clip's own ``CLIP.state_dict()`` layout; or a checkpoint released by
+  ViFi-CLIP (``model`` -> ``module.image_encoder.*`` /
+  ``module.text_encoder.*`` / ``module.logit_scale``; detected by its keys
+  and converted in memory, :mod:`ga2clip.models.convert_vifi`). It may be
+  wrapped under ``state_dict`` / ``model_state_dict`` / ``model`` and its
+  keys may carry ``module.`` / ``model.`` prefixes. Loaded with
+  ``torch.load(weights_only=True)`` (:mod:`ga2clip.utils.safe_load`).
+  ViFi-CLIP files hold no ``token_embedding``: it comes from
+  ``token_embedding_from`` (open_clip tag, default ``'openai'``, or an
+  OpenAI-layout file), the frozen table ViFi-CLIP used.
 
 Mismatching files raise a one-line ``ValueError`` that names the file and the
 first missing / unexpected / wrongly shaped keys.
@@ -126,17 +134,59 @@ def load_state_dict_strict(module: nn.Module, state_dict: Dict[str, torch.Tensor
     module.load_state_dict(state_dict, strict=False)
 
 
-def load_clip_weights(model: nn.Module, path: str) -> None:
-    """Load an OpenAI-layout CLIP state dict file into an open_clip model."""
+def read_clip_state_dict(path: str) -> Tuple[Dict[str, torch.Tensor], bool]:
+    """Read a CLIP weights file into OpenAI key layout.
+
+    Returns ``(state_dict, is_vifi)``; a released ViFi-CLIP checkpoint is
+    converted (:func:`ga2clip.models.convert_vifi.vifi_to_openai`) and has
+    no ``token_embedding.weight``.
+    """
+    from .convert_vifi import is_vifi_state_dict, vifi_to_openai
     obj = torch_load(path, what='CLIP weights')
     state_dict = unwrap_state_dict(obj, source=str(path))
-    load_state_dict_strict(model, state_dict, source=str(path))
+    if is_vifi_state_dict(state_dict):
+        return vifi_to_openai(state_dict, source=str(path)), True
+    return state_dict, False
+
+
+def load_clip_weights(model: nn.Module, path: str,
+                      ignore: Tuple[str, ...] = ()) -> None:
+    """Load a CLIP weights file (OpenAI layout, or a released ViFi-CLIP
+    checkpoint) into an open_clip model; keys in ``ignore`` may be
+    absent from the file (the model keeps its own)."""
+    state_dict, _ = read_clip_state_dict(path)
+    load_state_dict_strict(model, state_dict, source=str(path), ignore=ignore)
+
+
+def check_pretrained_tag(name: str, tag: str) -> None:
+    """One-line ``ValueError`` unless ``tag`` is an open_clip pretrained
+    tag of model ``name`` (nothing is downloaded)."""
+    import open_clip
+    if open_clip.get_pretrained_cfg(name, tag):
+        return
+    tags = open_clip.list_pretrained_tags_by_model(name)
+    raise ValueError(
+        f'clip.pretrained={tag!r} is neither a file nor an open_clip tag of '
+        f'{name!r}; open_clip.list_pretrained_tags_by_model({name!r}) = '
+        f'{tags}; for a local file give a path that exists')
+
+
+def _token_embedding(source: str) -> torch.Tensor:
+    """``token_embedding.weight`` of an OpenAI-layout file."""
+    from .convert_vifi import TOKEN_EMBEDDING
+    state_dict, _ = read_clip_state_dict(source)
+    if TOKEN_EMBEDDING not in state_dict:
+        raise ValueError(f'{source} has no {TOKEN_EMBEDDING}: give an '
+                         'OpenAI-layout CLIP file (or an open_clip tag) as '
+                         'clip.token_embedding_from')
+    return state_dict[TOKEN_EMBEDDING]
 
 
 def build_clip(name: str = 'ViT-B-16',
                pretrained: Optional[str] = None,
                force_quick_gelu: bool = False,
                precision: str = 'fp32',
+               token_embedding_from: Optional[str] = 'openai',
                **kwargs) -> Tuple[nn.Module, object]:
     """Create an open_clip model and its tokenizer.
 
@@ -144,10 +194,15 @@ def build_clip(name: str = 'ViT-B-16',
         name: open_clip model config name (``'ViT-B-16'``,
             ``'ViT-B-16-quickgelu'``, ``'ga2clip-tiny'``, ...).
         pretrained: ``None`` (random), an open_clip tag, or a local file in
-            OpenAI key layout (see module docstring).
+            OpenAI key layout or a released ViFi-CLIP checkpoint (see module
+            docstring).
         force_quick_gelu: build with QuickGELU (needed for OpenAI weights and
             every checkpoint derived from them).
         precision: open_clip precision (``'fp32'`` on CPU).
+        token_embedding_from: where a ViFi-CLIP file's missing
+            ``token_embedding`` comes from: an open_clip tag of ``name``
+            (``'openai'``, downloaded by open_clip) or an OpenAI-layout
+            file. Unused for other files.
         **kwargs: passed to ``open_clip.create_model``.
 
     Returns:
@@ -167,19 +222,40 @@ def build_clip(name: str = 'ViT-B-16',
         else:
             tag = pretrained
     if path is None:
+        if tag is not None:
+            check_pretrained_tag(name, tag)
         model = open_clip.create_model(
             name, pretrained=tag, precision=precision,
             force_quick_gelu=force_quick_gelu, **kwargs)
     else:
+        from .convert_vifi import TOKEN_EMBEDDING
+        state_dict, is_vifi = read_clip_state_dict(path)
+        base_tag, ignore = None, ()
+        if is_vifi and TOKEN_EMBEDDING not in state_dict:
+            src = token_embedding_from
+            if not src:
+                raise ValueError(
+                    f'{path} is a ViFi-CLIP checkpoint without '
+                    f'{TOKEN_EMBEDDING} (ViFi-CLIP never trains it): set '
+                    "clip.token_embedding_from='openai' or an OpenAI-layout "
+                    'CLIP file')
+            if _looks_like_path(str(src)):
+                state_dict[TOKEN_EMBEDDING] = _token_embedding(str(src))
+            else:
+                check_pretrained_tag(name, src)
+                base_tag, ignore = src, (TOKEN_EMBEDDING,)
         # open_clip would announce a random model before the file is
         # loaded: drop that line and say what is loaded instead.
         with _without_random_init_warning():
             model = open_clip.create_model(
-                name, pretrained=None, precision=precision,
+                name, pretrained=base_tag, precision=precision,
                 force_quick_gelu=force_quick_gelu, **kwargs)
-        load_clip_weights(model, path)
+        load_state_dict_strict(model, state_dict, source=path, ignore=ignore)
         from mmengine.logging import print_log
-        print_log(f'CLIP {name}: weights loaded from {path}',
+        what = (f'ViFi-CLIP checkpoint {path} (converted in memory, '
+                f'token_embedding from {token_embedding_from})'
+                if is_vifi else path)
+        print_log(f'CLIP {name}: weights loaded from {what}',
                   logger='current', level=logging.INFO)
     tokenizer = open_clip.get_tokenizer(name)
     return model, tokenizer
