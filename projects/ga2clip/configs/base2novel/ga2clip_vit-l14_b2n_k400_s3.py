@@ -1,0 +1,19 @@
+# Base-to-novel, Kinetics-400, split s3: GA2-CLIP on CLIP ViT-L/14 (not a
+# released setting; the ViT-B/16 recipe: AdamW, wd 1e-3, 12 epochs (2 warm-up),
+# cosine; 8 clips/GPU x 8 GPUs; lr 4e-2. Seed 1024. Last epoch is tested).
+_base_ = [
+    '../../../../configs/_base_/models/ga2clip_vit-l14.py',
+    '../../../../configs/_base_/datasets/b2n_k400_s3.py',
+    '../../../../configs/_base_/datasets/ga2_anchors_k400.py',
+    '../../../../configs/_base_/schedules/b2n_12e.py',
+    '../../../../configs/_base_/default_runtime.py',
+]
+model = dict(
+    # Hard prompt: `text_head.ctx` of the ViT-L/14 stage-1 IVLP run on K600-100
+    # (projects/ga2clip/configs/stage1/ivlp_vit-l14_stage1_k600-k100.py).
+    text_head=dict(hard_prompt=dict(
+        source='ivlp_checkpoint',
+        path='work_dirs/ivlp_vit-l14_stage1_k600-k100/epoch_12.pth')),
+)
+# Generic-attribute anchors (see the anchors base).
+train_dataloader = {{_base_.ga2_anchored_train}}
