@@ -5,7 +5,8 @@
 #
 # Experiment configs set:
 # - model.clip.pretrained: 'openai' (open_clip tag) or a local OpenAI-layout
-#   file (e.g. the K400 fully fine-tuned ViFi-CLIP weights for HMDB/UCF/SSv2);
+#   file (e.g. the K400 fully fine-tuned ViFi-CLIP weights for HMDB/UCF/SSv2;
+#   ViFi-CLIP's released file itself also loads, see docs/protocols.md);
 # - model.text_head.hard_prompt: dict(source='ivlp_checkpoint', path=<this
 #   project's stage-1 IVLP checkpoint>) or dict(source='official', path=...);
 #   path=None leaves it to a checkpoint that holds text_head.hard_prompt;

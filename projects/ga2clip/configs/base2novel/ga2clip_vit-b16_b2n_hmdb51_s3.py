@@ -10,7 +10,9 @@ _base_ = [
 ]
 model = dict(
     # HMDB-51/UCF-101/SSv2 start from the K400 fully fine-tuned ViFi-CLIP
-    # weights (OpenAI key layout), as released.
+    # weights, as released: this file (OpenAI key layout; made by
+    # tools/convert_official_ckpt.py --vifi) or ViFi-CLIP's download itself,
+    # which loads here directly (docs/protocols.md, "Initial weights").
     clip=dict(pretrained='checkpoints/vificlip_k400_fully_finetuned_openai-layout.pth'),
     # Hard prompt: `text_head.ctx` of the stage-1 IVLP run on K400
     # (projects/ga2clip/configs/stage1/); stored in this run's checkpoints.
