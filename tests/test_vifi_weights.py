@@ -78,7 +78,8 @@ def files(tmp_path_factory):
                          model_dict)
     torch.save(base, root / 'openai_layout.pt')
     return dict(root=root, tuned=tuned, base=base, vifi=vifi,
-                model_dict=model_dict, base_file=str(root / 'openai_layout.pt'))
+                model_dict=model_dict,
+                base_file=str(root / 'openai_layout.pt'))
 
 
 def _assert_loaded(model, tuned, base):
@@ -198,7 +199,7 @@ def test_convert_command_writes_openai_layout(files, capsys):
     assert rc == 1 and '\n' not in err and files['base_file'] in err
 
 
-# -- open_clip pretrained tags -------------------------------------------------
+# -- open_clip pretrained tags ----------------------------------------------
 def test_open_clip_tag_is_passed_through(monkeypatch):
     import open_clip
     seen = {}

@@ -10,9 +10,9 @@ checkpoint for this project.
         [--arch ViT-B-16] [--token-embedding-from openai|OPENAI_LAYOUT.pt]
 
 Then: ``python tools/test.py CONFIG OUT.pth`` (``--vifi``: OUT.pth is a
-``clip.pretrained``; the released file also loads there directly). The logic lives in
-:mod:`ga2clip.models.convert`, :mod:`ga2clip.models.convert_vita`
-and :mod:`ga2clip.models.convert_vifi`.
+``model.clip.pretrained``; the released file also loads there directly).
+The logic lives in :mod:`ga2clip.models.convert`,
+:mod:`ga2clip.models.convert_vita` and :mod:`ga2clip.models.convert_vifi`.
 """
 import sys
 from pathlib import Path
