@@ -107,6 +107,9 @@ def _fix_safe_checkpoint_loading():
 
     save_checkpoint._ga2clip_patched = True
     runner_module.save_checkpoint = save_checkpoint
+    # FlexibleRunner's strategies import it from here when they save.
+    from mmengine.runner import checkpoint as checkpoint_module
+    checkpoint_module.save_checkpoint = save_checkpoint
 
 
 def _fix_cpu_distributed():
