@@ -4,19 +4,11 @@
 # ATPrompt: attribute words (model.text_head.attributes; choose them with
 # tools/atprompt_search.py on this training set) before the class context.
 # No published video numbers (image only: docs/atprompt.md).
+# Schedule: schedules/zs_k400_10e.py (the base-to-novel optimiser, 10
+# epochs of full K400, 2 warm-up, cosine).
 _base_ = [
     '../../../../configs/_base_/models/atprompt-ivlp_vit-b16.py',
     '../../../../configs/_base_/datasets/zs_k400_train.py',
-    '../../../../configs/_base_/schedules/b2n_12e.py',
+    '../../../../configs/_base_/schedules/zs_k400_10e.py',
     '../../../../configs/_base_/default_runtime.py',
-]
-# Schedule (this project's choice; the authors released no zero-shot recipe):
-# the base-to-novel optimiser (AdamW lr 4e-2, wd 1e-3) for 10 epochs of full
-# K400 (ViFi-CLIP's zero-shot length), 2 warm-up, cosine.
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=10, val_interval=1)
-param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-3, by_epoch=True, begin=0, end=2,
-         convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=8, eta_min=0, by_epoch=True,
-         begin=2, end=10, convert_to_iter_based=True),
 ]
