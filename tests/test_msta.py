@@ -41,11 +41,6 @@ def _model(seed=0, adapters=None, vocab_loss=None, **kw):
     return MODELS.build(cfg).eval()
 
 
-def _clip(model):
-    """The open_clip model whose modules the recognizer holds."""
-    return model.video_encoder.visual, model.text_head.text
-
-
 def _videos(n=2, t=4, seed=1):
     g = torch.Generator().manual_seed(seed)
     return torch.randn(n, 1, 3, t, 32, 32, generator=g)
@@ -332,19 +327,19 @@ def _bad_released(tmp_path, case):
     return _released(tmp_path, spatial, temporal, dataset)
 
 
-@pytest.mark.parametrize('case,match,cls', [
+@pytest.mark.parametrize('case,match', [
     ('no description', r'2_t_description_hmdb_base\.json: class .x. has no '
-     'temporal description', 'x'),
+     'temporal description'),
     ('index beyond', r'2_s_description_hmdb_base\.json: class index 3 is '
-     'beyond the class list', None),
+     'beyond the class list'),
     ('empty sentence', r'2_s_description_hmdb_base\.json: class '
-     ".playing_guitar. has an empty spatial sentence", 'playing_guitar'),
+     ".playing_guitar. has an empty spatial sentence"),
     ('another dataset', r"2_s_description_ucf_101_base\.json is for dataset "
-     "'ucf_101', not 'hmdb51'", None),
+     "'ucf_101', not 'hmdb51'"),
     ('empty list', r"2_t_description_hmdb_base\.json: class .riding a bike. "
-     'has no temporal description', 'riding a bike'),
+     'has no temporal description'),
 ])
-def test_bad_released_descriptions(tmp_path, case, match, cls):
+def test_bad_released_descriptions(tmp_path, case, match):
     from ga2clip.datasets.descriptions import DescriptionSource
     src = DescriptionSource(**_bad_released(tmp_path, case))  # lazy: no read
     with pytest.raises(ValueError, match=match) as info:
@@ -459,4 +454,11 @@ def test_tiny_train_then_test(tiny_video_dataset, tmp_path):
     desc.unlink()
     out = run(['tools/test.py', str(cfg), str(work / 'epoch_1.pth'),
                '--work-dir', str(work)])
+    assert re.search(r'Epoch\(test\) \[3/3\]\s+top1', out), out[-2000:]
+    # zero-shot style: the same checkpoint on a vocabulary it never saw
+    unseen = tmp_path / 'unseen.csv'
+    unseen.write_text('id,name\n0,purple star\n1,orange heart\n2,grey cat\n')
+    out = run(['tools/test.py', str(cfg), str(work / 'epoch_1.pth'),
+               '--work-dir', str(work), '--cfg-options',
+               f'test_dataloader.dataset.class_file={unseen}'])
     assert re.search(r'Epoch\(test\) \[3/3\]\s+top1', out), out[-2000:]
