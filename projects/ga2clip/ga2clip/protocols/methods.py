@@ -75,48 +75,6 @@ METHODS = (
            zeroshot_eval='zeroshot/ga2clip_vit-b16_zs_eval_{target}.py',
            zeroshot_train='zeroshot/ga2clip_vit-b16_zs_k400_train.py',
            hard_prompt=True),
-    # Vita-CLIP: video prompts (time embedding, global/local prompts,
-    # summary token) + CoOp text; in_demo waits for its measured README row
-    Method('vita-clip', 'Vita-CLIP',
-           b2n='base2novel/vita-clip_vit-b16_b2n_{dataset}_s{split}.py',
-           fewshot='fewshot/vita-clip_vit-b16_fewshot_{dataset}_k{shots}.py',
-           zeroshot_eval='zeroshot/vita-clip_vit-b16_zs_eval_{target}.py',
-           zeroshot_train='zeroshot/vita-clip_vit-b16_zs_k400_train.py',
-           synthetic_b2n='synthetic/vita-clip_synth_b2n_s{split}.py'),
-    # ATPrompt (attribute words before the class context) on IVLP and on
-    # GA2; in_demo is the lead's call (synthetic configs exist and run)
-    Method('atprompt-ivlp', 'ATPrompt on IVLP',
-           b2n='base2novel/atprompt-ivlp_vit-b16_b2n_{dataset}_s{split}.py',
-           fewshot='fewshot/atprompt-ivlp_vit-b16_fewshot_{dataset}_k{shots}.py',
-           zeroshot_eval='zeroshot/atprompt-ivlp_vit-b16_zs_eval_{target}.py',
-           zeroshot_train='zeroshot/atprompt-ivlp_vit-b16_zs_k400_train.py',
-           synthetic_b2n='synthetic/atprompt-ivlp_synth_b2n_s{split}.py'),
-    Method('atprompt-ga2', 'ATPrompt on GA2-CLIP',
-           b2n='base2novel/atprompt-ga2_vit-b16_b2n_{dataset}_s{split}.py',
-           fewshot='fewshot/atprompt-ga2_vit-b16_fewshot_{dataset}_k{shots}.py',
-           zeroshot_eval='zeroshot/atprompt-ga2_vit-b16_zs_eval_{target}.py',
-           zeroshot_train='zeroshot/atprompt-ga2_vit-b16_zs_k400_train.py',
-           synthetic_b2n='synthetic/atprompt-ga2_synth_b2n_s{split}.py',
-           hard_prompt=True),
-    # MSTA (adapted onto CLIP ViT-B/16; the paper's backbone is ViCLIP):
-    # adapters with shared layers on both towers, temporal conv, description
-    # consistency loss; in_demo (with msta-nolcc_synth_b2n_s{split}.py, the
-    # run without L_cc) waits for its measured README row
-    Method('msta', 'MSTA',
-           b2n='base2novel/msta_vit-b16_b2n_{dataset}_s{split}.py',
-           fewshot='fewshot/msta_vit-b16_fewshot_{dataset}_k{shots}.py',
-           zeroshot_eval='zeroshot/msta_vit-b16_zs_eval_{target}.py',
-           zeroshot_train='zeroshot/msta_vit-b16_zs_k400_train.py',
-           synthetic_b2n='synthetic/msta_synth_b2n_s{split}.py'),
-    # ViFi-CLIP fully fine-tuned (every CLIP weight, Mixup/CutMix, label
-    # smoothing; ViFi-CLIP's released recipe); in_demo is the lead's call
-    # (its synthetic configs exist and run)
-    Method('vifi-ft', 'ViFi-CLIP (full fine-tuning)',
-           b2n='base2novel/vifi-ft_vit-b16_b2n_{dataset}_s{split}.py',
-           fewshot='fewshot/vifi-ft_vit-b16_fewshot_{dataset}_k{shots}.py',
-           zeroshot_eval='zeroshot/vifi-ft_vit-b16_zs_eval_{target}.py',
-           zeroshot_train='zeroshot/vifi-ft_vit-b16_zs_k400_train.py',
-           synthetic_b2n='synthetic/vifi-ft_synth_b2n_s{split}.py'),
     # the synthetic demo's GA2 variants (anchor sets), synthetic world only
     Method('ga2clip-official', 'GA2-CLIP, official anchors (no-op)',
            synthetic_b2n='synthetic/ga2clip-official_synth_b2n_s{split}.py',
@@ -130,6 +88,53 @@ METHODS = (
     Method('ga2clip-margin', 'GA2-CLIP, margin anchors',
            synthetic_b2n='synthetic/ga2clip-margin_synth_b2n_s{split}.py',
            hard_prompt=True, in_demo=True),
+    # Vita-CLIP: video prompts (time embedding, global/local prompts,
+    # summary token) + CoOp text
+    Method('vita-clip', 'Vita-CLIP',
+           b2n='base2novel/vita-clip_vit-b16_b2n_{dataset}_s{split}.py',
+           fewshot='fewshot/vita-clip_vit-b16_fewshot_{dataset}_k{shots}.py',
+           zeroshot_eval='zeroshot/vita-clip_vit-b16_zs_eval_{target}.py',
+           zeroshot_train='zeroshot/vita-clip_vit-b16_zs_k400_train.py',
+           synthetic_b2n='synthetic/vita-clip_synth_b2n_s{split}.py',
+           in_demo=True),
+    # ATPrompt (attribute words before the class context) on IVLP and on
+    # GA2
+    Method('atprompt-ivlp', 'ATPrompt on IVLP',
+           b2n='base2novel/atprompt-ivlp_vit-b16_b2n_{dataset}_s{split}.py',
+           fewshot='fewshot/atprompt-ivlp_vit-b16_fewshot_{dataset}_k{shots}.py',
+           zeroshot_eval='zeroshot/atprompt-ivlp_vit-b16_zs_eval_{target}.py',
+           zeroshot_train='zeroshot/atprompt-ivlp_vit-b16_zs_k400_train.py',
+           synthetic_b2n='synthetic/atprompt-ivlp_synth_b2n_s{split}.py',
+           in_demo=True),
+    Method('atprompt-ga2', 'ATPrompt on GA2-CLIP',
+           b2n='base2novel/atprompt-ga2_vit-b16_b2n_{dataset}_s{split}.py',
+           fewshot='fewshot/atprompt-ga2_vit-b16_fewshot_{dataset}_k{shots}.py',
+           zeroshot_eval='zeroshot/atprompt-ga2_vit-b16_zs_eval_{target}.py',
+           zeroshot_train='zeroshot/atprompt-ga2_vit-b16_zs_k400_train.py',
+           synthetic_b2n='synthetic/atprompt-ga2_synth_b2n_s{split}.py',
+           hard_prompt=True, in_demo=True),
+    # MSTA (adapted onto CLIP ViT-B/16; the paper's backbone is ViCLIP):
+    # adapters with shared layers on both towers, temporal conv, description
+    # consistency loss (msta-nolcc: the same without L_cc, demo only)
+    Method('msta', 'MSTA',
+           b2n='base2novel/msta_vit-b16_b2n_{dataset}_s{split}.py',
+           fewshot='fewshot/msta_vit-b16_fewshot_{dataset}_k{shots}.py',
+           zeroshot_eval='zeroshot/msta_vit-b16_zs_eval_{target}.py',
+           zeroshot_train='zeroshot/msta_vit-b16_zs_k400_train.py',
+           synthetic_b2n='synthetic/msta_synth_b2n_s{split}.py',
+           in_demo=True),
+    Method('msta-nolcc', 'MSTA without L_cc',
+           synthetic_b2n='synthetic/msta-nolcc_synth_b2n_s{split}.py',
+           in_demo=True),
+    # ViFi-CLIP fully fine-tuned (every CLIP weight, Mixup/CutMix, label
+    # smoothing; ViFi-CLIP's released recipe)
+    Method('vifi-ft', 'ViFi-CLIP (full fine-tuning)',
+           b2n='base2novel/vifi-ft_vit-b16_b2n_{dataset}_s{split}.py',
+           fewshot='fewshot/vifi-ft_vit-b16_fewshot_{dataset}_k{shots}.py',
+           zeroshot_eval='zeroshot/vifi-ft_vit-b16_zs_eval_{target}.py',
+           zeroshot_train='zeroshot/vifi-ft_vit-b16_zs_k400_train.py',
+           synthetic_b2n='synthetic/vifi-ft_synth_b2n_s{split}.py',
+           in_demo=True),
 )
 BY_KEY: Dict[str, Method] = {m.key: m for m in METHODS}
 
