@@ -12,7 +12,7 @@ checkpoint for this project.
 Then: ``python tools/test.py CONFIG OUT.pth`` (``--vifi``: OUT.pth is a
 ``model.clip.pretrained``; the released file also loads there directly).
 The logic lives in :mod:`ga2clip.models.convert`,
-:mod:`ga2clip.models.convert_vita` and :mod:`ga2clip.models.convert_vifi`.
+:mod:`ga2clip.models.convert_vita` and :mod:`ga2clip.models.convert_vifi_file`.
 """
 import sys
 from pathlib import Path

@@ -258,12 +258,12 @@ def main(argv=None) -> int:
 
 def cli(argv=None) -> int:
     """``tools/convert_official_ckpt.py``: ``--vita`` picks this converter,
-    ``--vifi`` the ViFi-CLIP one (:func:`ga2clip.models.convert_vifi.main`),
+    ``--vifi`` the ViFi-CLIP one (:func:`ga2clip.models.convert_vifi_file.main`),
     otherwise the GA2-CLIP/IVLP one (:func:`ga2clip.models.convert.main`)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if '--vifi' in argv:
         argv.remove('--vifi')
-        from .convert_vifi import main as vifi_main
+        from .convert_vifi_file import main as vifi_main
         return vifi_main(argv)
     if '--vita' in argv:
         argv.remove('--vita')
