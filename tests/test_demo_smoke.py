@@ -8,6 +8,10 @@ import subprocess
 import sys
 
 from conftest import REPO_ROOT
+from ga2clip.protocols.methods import demo_methods
+
+# every method of the demo (the one method table)
+DEMO = demo_methods()
 
 
 def test_demo_quick_end_to_end(tmp_path):
@@ -19,16 +23,15 @@ def test_demo_quick_end_to_end(tmp_path):
     assert proc.returncode == 0, (proc.stdout[-3000:], proc.stderr[-3000:])
     out = proc.stdout
     # progress is shown, every step done
-    assert '[9/9 |' in out and 'summary written' in out, out
+    steps = len(DEMO) + 3  # world, stage 1, one per method, summary
+    assert f'[{steps}/{steps} |' in out and 'summary written' in out, out
     # the table has a row per method with mean ± std of Base, Novel, HM
-    for label in ('CLIP zero-shot', 'IVLP', 'official anchors',
-                  'else-class anchors', 'KL anchors', 'margin anchors'):
+    assert len(DEMO) == 12
+    for label in [m.label for m in DEMO]:
         assert label in out, label
     with open(work / 'results.csv', newline='') as f:
         rows = list(csv.DictReader(f))
-    assert {r['method'] for r in rows} == {
-        'clip-zeroshot', 'ivlp', 'ga2clip-official', 'ga2clip-else',
-        'ga2clip-kl', 'ga2clip-margin'}
+    assert {r['method'] for r in rows} == {m.key for m in DEMO}
     for r in rows:
         assert 0.0 <= float(r['mean']) <= 100.0 and r['n'] == '1', r
     # HM is consistent with base and novel of every run

@@ -6,12 +6,13 @@ token), as in the GA2CLIP recognizer; text feature = ``encode_text`` of
 decoded from the mp4 files with decord (compression artefacts included).
 """
 import os.path as osp
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, Optional, Sequence
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ..utils.class_lists import read_class_names, read_video_list
 from .generate import read_video
 from .pretrain import to_tensor
 
@@ -19,36 +20,15 @@ SPLIT_VOCAB = dict(base_test='base', base_train='base', novel_test='novel',
                    aux_train='aux', aux_test='aux')
 
 
-def read_list(path: str):
-    items = []
-    with open(path) as f:
-        for line in f:
-            if line.strip():
-                rel, label = line.rsplit(maxsplit=1)
-                items.append((rel, int(label)))
-    return items
-
-
-def read_classes(path: str) -> List[str]:
-    with open(path) as f:
-        rows = [ln.rstrip('\n') for ln in f if ln.strip()]
-    if not rows or rows[0].replace(' ', '') != 'id,name':
-        raise ValueError(f'{path}: expected an "id,name" header')
-    out = {}
-    for row in rows[1:]:
-        i, name = row.split(',', 1)
-        out[int(i)] = name
-    return [out[i] for i in range(len(out))]
-
-
 def load_clip(checkpoint: Optional[str], name: str = 'ga2clip-synth'):
-    import open_clip
-
+    """The tiny CLIP and its tokenizer; ``checkpoint`` loads through the
+    project's weights loader (safe loading, one-line errors)."""
     from ..models.clip_configs import register_model_configs
+    from ..models.weights import build_clip
     register_model_configs()
-    model = open_clip.create_model(name, pretrained=checkpoint)
+    model, tokenizer = build_clip(name, pretrained=checkpoint or None)
     model.eval()
-    return model, open_clip.get_tokenizer(name)
+    return model, tokenizer
 
 
 @torch.no_grad()
@@ -76,8 +56,10 @@ def text_features(model, tokenizer, names: Sequence[str],
 def zero_shot(model, tokenizer, world: str, split: str,
               template: str = 'a video of a {}.') -> Dict[str, float]:
     vocab = SPLIT_VOCAB[split]
-    names = read_classes(osp.join(world, f'{vocab}_classes.csv'))
-    items = read_list(osp.join(world, f'{split}.txt'))
+    names = read_class_names(osp.join(world, f'{vocab}_classes.csv'),
+                             strip_brackets=False)
+    items = [(rel, label) for rel, label, _ in read_video_list(
+        osp.join(world, f'{split}.txt'), num_classes=len(names))]
     v = F.normalize(video_features(model, osp.join(world, 'videos'),
                                    [r for r, _ in items]), dim=-1)
     t = F.normalize(text_features(model, tokenizer, names, template), dim=-1)
