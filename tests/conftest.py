@@ -76,3 +76,24 @@ def write_smoke_config(path, data, base=SMOKE_CONFIG, extra=''):
             f"test_dataloader = dict(dataset={ds})\n" + extra)
     Path(path).write_text(text)
     return Path(path)
+
+
+@pytest.fixture(autouse=True)
+def _log_streams_of_this_test():
+    """mmengine's logger keeps the stream it was created with; when that was
+    a test's capsys stream (closed after that test), later log calls print
+    "--- Logging error ---" into whatever test is running. Point such
+    handlers at this test's stdout before it starts."""
+    import logging
+    import sys
+    loggers = [logging.getLogger()] + [
+        lg for lg in logging.Logger.manager.loggerDict.values()
+        if isinstance(lg, logging.Logger)]
+    from mmengine.logging import MMLogger
+    loggers += list(MMLogger._instance_dict.values())
+    for lg in loggers:
+        for h in lg.handlers:
+            if (type(h) is logging.StreamHandler
+                    and getattr(h.stream, 'closed', False)):
+                h.stream = sys.stdout  # setStream would flush the closed one
+    yield
