@@ -18,7 +18,7 @@
 _base_ = [
     '../../../../configs/_base_/models/msta_vit-b16.py',
     '../../../../configs/_base_/datasets/b2n_k400_s1.py',
-    '../../../../configs/_base_/schedules/b2n_12e.py',
+    '../../../../configs/_base_/schedules/msta_b2n_11e.py',
     '../../../../configs/_base_/default_runtime.py',
 ]
 desc_root = '{{$GA2CLIP_MSTA_DESCRIPTIONS:data/msta_descriptions}}'
@@ -30,17 +30,6 @@ descriptions = dict(
 model = dict(
     adapters=dict(dim=256, blocks=(1, 12)),
     vocab_loss=dict(descriptions=dict(_delete_=True, **descriptions)))
-optim_wrapper = dict(optimizer=dict(lr=1e-3, betas=(0.9, 0.98),
-                                    weight_decay=1e-3))
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=11, val_interval=1)
-param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-3, by_epoch=True, begin=0, end=5,
-         convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=6, eta_min=0, by_epoch=True,
-         begin=5, end=11, convert_to_iter_based=True),
-]
-# lr is for 32 clips per step (paper); --auto-scale-lr rescales it.
-auto_scale_lr = dict(enable=False, base_batch_size=32)
 train_dataloader = dict(dataset=dict(num_frames=8))
 val_dataloader = dict(dataset=dict(num_frames=8))
 test_dataloader = dict(dataset=dict(num_frames=8))

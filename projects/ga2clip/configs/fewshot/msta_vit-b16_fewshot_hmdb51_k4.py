@@ -14,7 +14,7 @@
 _base_ = [
     '../../../../configs/_base_/models/msta_vit-b16.py',
     '../../../../configs/_base_/datasets/fewshot_hmdb51_k4.py',
-    '../../../../configs/_base_/schedules/fewshot_30e.py',
+    '../../../../configs/_base_/schedules/msta_fewshot_50e.py',
     '../../../../configs/_base_/default_runtime.py',
 ]
 desc_root = '{{$GA2CLIP_MSTA_DESCRIPTIONS:data/msta_descriptions}}'
@@ -25,16 +25,6 @@ descriptions = dict(
     class_file={{_base_.classes}})
 model = dict(
     vocab_loss=dict(descriptions=dict(_delete_=True, **descriptions)))
-optim_wrapper = dict(optimizer=dict(lr=1e-3, betas=(0.9, 0.98),
-                                    weight_decay=1e-3))
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=50, val_interval=5)
-param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-3, by_epoch=True, begin=0, end=5,
-         convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=45, eta_min=0, by_epoch=True,
-         begin=5, end=50, convert_to_iter_based=True),
-]
-auto_scale_lr = dict(enable=False, base_batch_size=32)
 train_dataloader = dict(dataset=dict(num_frames=8))
 val_dataloader = dict(dataset=dict(num_frames=8))
 test_dataloader = dict(dataset=dict(num_frames=8))
