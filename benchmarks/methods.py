@@ -6,9 +6,10 @@ gets a row in each of the shared tables: eval cost per clip vs frozen CLIP
 and ``--methods``) and parameters (``params``). Its model config is
 ``configs/_base_/models/<config>_tiny.py`` (``--quick``) and
 ``<config>_vit-b16.py`` (whose ``clip`` becomes random ViT-B/16 weights).
-For example, once ``vita_clip_tiny.py`` / ``vita_clip_vit-b16.py`` exist::
+For example (``vita-clip_tiny.py`` / ``vita-clip_vit-b16.py``, sized by
+the frame count)::
 
-    Method('vita-clip', 'vita_clip'),
+    Method('vita-clip', 'vita-clip', frames_key='video_encoder.num_frames'),
 """
 from dataclasses import dataclass, field
 from typing import Dict, List, Sequence
