@@ -262,3 +262,48 @@ def test_clip_weights_message_says_what_is_loaded(tmp_path):
     assert f'CLIP ga2clip-tiny: weights loaded from {weights}' in outs['file']
     assert 'initialized randomly' in outs['none'], outs['none']
     assert 'weights loaded from' not in outs['none']
+
+
+def test_prediction_dump_cannot_run_code(tmp_path):
+    """tools/plot_results.py reads a --dump pickle without running code: a
+    dump whose pickle calls os.system is refused in one line (the marker
+    never appears); a real dump with tensors and numpy arrays still loads,
+    and the opt-in loads the unsafe one."""
+    import pickle
+
+    import numpy as np
+    import torch
+
+    from ga2clip.apis.plots import load_dump
+    from ga2clip.apis.cli import UserError
+    marker = tmp_path / 'MARKER_dump'
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, (f'touch {marker}',))
+
+    bad = tmp_path / 'evil.pkl'
+    bad.write_bytes(pickle.dumps([dict(pred_score=np.ones(2) / 2,
+                                       gt_label=np.array([0]), vocab='base',
+                                       x=Evil())]))
+    with pytest.raises(UserError) as err:
+        load_dump(str(bad))
+    msg = str(err.value)
+    assert '\n' not in msg and str(bad) in msg and 'system' in msg
+    assert 'GA2CLIP_TRUST_CHECKPOINTS' in msg
+    assert not marker.exists()
+    good = tmp_path / 'preds.pkl'
+    good.write_bytes(pickle.dumps([
+        dict(pred_score=torch.tensor([0.2, 0.8]), gt_label=torch.tensor([1]),
+             vocab='base'),
+        dict(pred_score=np.array([0.9, 0.1]), gt_label=np.array([0]),
+             vocab='base')]))
+    preds = load_dump(str(good))
+    assert [int(p['label']) for p in preds] == [1, 0]
+    assert np.allclose(preds[0]['score'], [0.2, 0.8])
+    os.environ['GA2CLIP_TRUST_CHECKPOINTS'] = '1'
+    try:
+        load_dump(str(bad))
+    finally:
+        del os.environ['GA2CLIP_TRUST_CHECKPOINTS']
+    assert marker.exists()  # the opt-in really unpickles (trusted files only)

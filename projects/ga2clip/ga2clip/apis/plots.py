@@ -16,12 +16,12 @@
 import csv
 import os
 import os.path as osp
-import pickle
 from collections import Counter, OrderedDict, defaultdict
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
+from ..utils.safe_load import UnsafeCheckpointError, load_pickle_data
 from .cli import UserError
 
 HM_KEYS = ('base_top1', 'novel_top1', 'HM')
@@ -155,8 +155,9 @@ def load_dump(path: str) -> List[Dict]:
         raise UserError(f'dump not found: {path} (write one with tools/'
                         'test.py CONFIG CKPT --dump preds.pkl)')
     try:
-        with open(path, 'rb') as f:
-            raw = pickle.load(f)
+        raw = load_pickle_data(path, what='dump')
+    except UnsafeCheckpointError as err:
+        raise UserError(str(err)) from None
     except Exception as err:  # noqa: BLE001
         raise UserError(f'cannot read dump {path}: {type(err).__name__}: '
                         f'{err}') from None

@@ -130,6 +130,65 @@ def load_checkpoint_file(path, map_location='cpu', what: str = 'checkpoint'):
 
 
 # --------------------------------------------------------------------------
+# plain pickles the user hands back (``tools/test.py --dump`` predictions)
+# --------------------------------------------------------------------------
+def _tensor_from_bytes(data):
+    """``torch.storage._load_from_bytes`` (how a pickled tensor's storage is
+    stored) without its ``weights_only=False``."""
+    import io
+
+    import torch
+    return torch.load(io.BytesIO(data), weights_only=True)
+
+
+# (module, name) a prediction dump may need: tensors, numpy arrays/scalars,
+# OrderedDict; a tensor's storage is read with weights_only=True
+_DATA_GLOBALS = {
+    ('collections', 'OrderedDict'), ('torch', 'Size'), ('torch', 'device'),
+    ('torch._utils', '_rebuild_tensor_v2'), ('torch._utils', '_rebuild_tensor'),
+    ('numpy', 'ndarray'), ('numpy', 'dtype'),
+    ('numpy._core.multiarray', '_reconstruct'),
+    ('numpy._core.multiarray', 'scalar'),
+    ('numpy.core.multiarray', '_reconstruct'),
+    ('numpy.core.multiarray', 'scalar'),
+}
+
+
+class _DataUnpickler(pickle.Unpickler):
+
+    def __init__(self, f, path):
+        super().__init__(f)
+        self.path = path
+
+    def find_class(self, module, name):
+        if (module, name) == ('torch.storage', '_load_from_bytes'):
+            return _tensor_from_bytes
+        if (module, name) in _DATA_GLOBALS or (
+                module == 'numpy.dtypes' and name.endswith('DType')):
+            return super().find_class(module, name)
+        raise UnsafeCheckpointError(
+            f'refused to load {self.path}: it needs {module}.{name}, which is '
+            'not on the allow-list of plain data types (unpickling it could '
+            f'run code); {TRUST_HINT}')
+
+
+def load_pickle_data(path, what: str = 'file'):
+    """A plain pickle (lists/dicts of tensors, numpy arrays, numbers,
+    strings) loaded without running code: any other global is refused with
+    one line (:class:`UnsafeCheckpointError`) unless the user opted in
+    (:func:`trusted`)."""
+    path = os.fspath(path)
+    with open(path, 'rb') as f:
+        try:
+            return _DataUnpickler(f, f'{what} {path}').load()
+        except UnsafeCheckpointError:
+            if not trusted():
+                raise
+    with open(path, 'rb') as f:
+        return pickle.load(f)
+
+
+# --------------------------------------------------------------------------
 # the message hub of the checkpoints the Runner saves
 # --------------------------------------------------------------------------
 def _plain(value):
