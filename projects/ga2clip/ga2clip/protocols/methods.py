@@ -56,85 +56,64 @@ class Method:
         return tuple(p for p in PROTOCOLS if getattr(self, p))
 
 
+def _every_protocol(key: str, label: str, synthetic: bool = True,
+                    **flags) -> Method:
+    """An entry with configs for every real-data protocol, named as all
+    leaves are: ``<protocol dir>/<key>_vit-b16_<protocol>_...py`` (and
+    ``synthetic/<key>_synth_b2n_s<split>.py`` when ``synthetic``)."""
+    return Method(
+        key, label,
+        b2n=f'base2novel/{key}_vit-b16_b2n_{{dataset}}_s{{split}}.py',
+        fewshot=f'fewshot/{key}_vit-b16_fewshot_{{dataset}}_k{{shots}}.py',
+        zeroshot_eval=f'zeroshot/{key}_vit-b16_zs_eval_{{target}}.py',
+        zeroshot_train=f'zeroshot/{key}_vit-b16_zs_k400_train.py',
+        synthetic_b2n=(f'synthetic/{key}_synth_b2n_s{{split}}.py'
+                       if synthetic else None),
+        **flags)
+
+
+def _synthetic_only(key: str, label: str, **flags) -> Method:
+    """A row of the synthetic demo only
+    (``synthetic/<key>_synth_b2n_s<split>.py``)."""
+    return Method(key, label,
+                  synthetic_b2n=f'synthetic/{key}_synth_b2n_s{{split}}.py',
+                  **flags)
+
+
 METHODS = (
     Method('clip-zeroshot', 'CLIP zero-shot',
            b2n='base2novel/clip-zeroshot_vit-b16_b2n_{dataset}_s{split}.py',
            zeroshot_eval='zeroshot/clip-zeroshot_vit-b16_zs_eval_{target}.py',
            synthetic_b2n='synthetic/clip-zeroshot_synth_b2n.py',
            trains=False, in_demo=True),
-    Method('ivlp', 'IVLP',
-           b2n='base2novel/ivlp_vit-b16_b2n_{dataset}_s{split}.py',
-           fewshot='fewshot/ivlp_vit-b16_fewshot_{dataset}_k{shots}.py',
-           zeroshot_eval='zeroshot/ivlp_vit-b16_zs_eval_{target}.py',
-           zeroshot_train='zeroshot/ivlp_vit-b16_zs_k400_train.py',
-           synthetic_b2n='synthetic/ivlp_synth_b2n_s{split}.py',
-           in_demo=True),
-    Method('ga2clip', 'GA2-CLIP',
-           b2n='base2novel/ga2clip_vit-b16_b2n_{dataset}_s{split}.py',
-           fewshot='fewshot/ga2clip_vit-b16_fewshot_{dataset}_k{shots}.py',
-           zeroshot_eval='zeroshot/ga2clip_vit-b16_zs_eval_{target}.py',
-           zeroshot_train='zeroshot/ga2clip_vit-b16_zs_k400_train.py',
-           hard_prompt=True),
+    _every_protocol('ivlp', 'IVLP', in_demo=True),
+    _every_protocol('ga2clip', 'GA2-CLIP', synthetic=False, hard_prompt=True),
     # the synthetic demo's GA2 variants (anchor sets), synthetic world only
-    Method('ga2clip-official', 'GA2-CLIP, official anchors (no-op)',
-           synthetic_b2n='synthetic/ga2clip-official_synth_b2n_s{split}.py',
-           hard_prompt=True, in_demo=True),
-    Method('ga2clip-else', 'GA2-CLIP, else-class anchors',
-           synthetic_b2n='synthetic/ga2clip-else_synth_b2n_s{split}.py',
-           hard_prompt=True, in_demo=True),
-    Method('ga2clip-kl', 'GA2-CLIP, KL anchors',
-           synthetic_b2n='synthetic/ga2clip-kl_synth_b2n_s{split}.py',
-           hard_prompt=True, in_demo=True),
-    Method('ga2clip-margin', 'GA2-CLIP, margin anchors',
-           synthetic_b2n='synthetic/ga2clip-margin_synth_b2n_s{split}.py',
-           hard_prompt=True, in_demo=True),
+    _synthetic_only('ga2clip-official', 'GA2-CLIP, official anchors (no-op)',
+                    hard_prompt=True, in_demo=True),
+    _synthetic_only('ga2clip-else', 'GA2-CLIP, else-class anchors',
+                    hard_prompt=True, in_demo=True),
+    _synthetic_only('ga2clip-kl', 'GA2-CLIP, KL anchors',
+                    hard_prompt=True, in_demo=True),
+    _synthetic_only('ga2clip-margin', 'GA2-CLIP, margin anchors',
+                    hard_prompt=True, in_demo=True),
     # Vita-CLIP: video prompts (time embedding, global/local prompts,
     # summary token) + CoOp text
-    Method('vita-clip', 'Vita-CLIP',
-           b2n='base2novel/vita-clip_vit-b16_b2n_{dataset}_s{split}.py',
-           fewshot='fewshot/vita-clip_vit-b16_fewshot_{dataset}_k{shots}.py',
-           zeroshot_eval='zeroshot/vita-clip_vit-b16_zs_eval_{target}.py',
-           zeroshot_train='zeroshot/vita-clip_vit-b16_zs_k400_train.py',
-           synthetic_b2n='synthetic/vita-clip_synth_b2n_s{split}.py',
-           in_demo=True),
+    _every_protocol('vita-clip', 'Vita-CLIP', in_demo=True),
     # ATPrompt (attribute words before the class context) on IVLP and on
     # GA2
-    Method('atprompt-ivlp', 'ATPrompt on IVLP',
-           b2n='base2novel/atprompt-ivlp_vit-b16_b2n_{dataset}_s{split}.py',
-           fewshot='fewshot/atprompt-ivlp_vit-b16_fewshot_{dataset}_k{shots}.py',
-           zeroshot_eval='zeroshot/atprompt-ivlp_vit-b16_zs_eval_{target}.py',
-           zeroshot_train='zeroshot/atprompt-ivlp_vit-b16_zs_k400_train.py',
-           synthetic_b2n='synthetic/atprompt-ivlp_synth_b2n_s{split}.py',
-           in_demo=True),
-    Method('atprompt-ga2', 'ATPrompt on GA2-CLIP',
-           b2n='base2novel/atprompt-ga2_vit-b16_b2n_{dataset}_s{split}.py',
-           fewshot='fewshot/atprompt-ga2_vit-b16_fewshot_{dataset}_k{shots}.py',
-           zeroshot_eval='zeroshot/atprompt-ga2_vit-b16_zs_eval_{target}.py',
-           zeroshot_train='zeroshot/atprompt-ga2_vit-b16_zs_k400_train.py',
-           synthetic_b2n='synthetic/atprompt-ga2_synth_b2n_s{split}.py',
-           hard_prompt=True, in_demo=True),
+    _every_protocol('atprompt-ivlp', 'ATPrompt on IVLP', in_demo=True),
+    _every_protocol('atprompt-ga2', 'ATPrompt on GA2-CLIP', hard_prompt=True,
+                    in_demo=True),
     # MSTA (adapted onto CLIP ViT-B/16; the paper's backbone is ViCLIP):
     # adapters with shared layers on both towers, temporal conv, description
     # consistency loss (msta-nolcc: the same without L_cc, demo only)
-    Method('msta', 'MSTA',
-           b2n='base2novel/msta_vit-b16_b2n_{dataset}_s{split}.py',
-           fewshot='fewshot/msta_vit-b16_fewshot_{dataset}_k{shots}.py',
-           zeroshot_eval='zeroshot/msta_vit-b16_zs_eval_{target}.py',
-           zeroshot_train='zeroshot/msta_vit-b16_zs_k400_train.py',
-           synthetic_b2n='synthetic/msta_synth_b2n_s{split}.py',
-           in_demo=True),
-    Method('msta-nolcc', 'MSTA without L_cc',
-           synthetic_b2n='synthetic/msta-nolcc_synth_b2n_s{split}.py',
-           in_demo=True),
+    _every_protocol('msta', 'MSTA', in_demo=True),
+    _synthetic_only('msta-nolcc', 'MSTA without L_cc',
+                    in_demo=True),
     # ViFi-CLIP fully fine-tuned (every CLIP weight, Mixup/CutMix, label
     # smoothing; ViFi-CLIP's released recipe)
-    Method('vifi-ft', 'ViFi-CLIP (full fine-tuning)',
-           b2n='base2novel/vifi-ft_vit-b16_b2n_{dataset}_s{split}.py',
-           fewshot='fewshot/vifi-ft_vit-b16_fewshot_{dataset}_k{shots}.py',
-           zeroshot_eval='zeroshot/vifi-ft_vit-b16_zs_eval_{target}.py',
-           zeroshot_train='zeroshot/vifi-ft_vit-b16_zs_k400_train.py',
-           synthetic_b2n='synthetic/vifi-ft_synth_b2n_s{split}.py',
-           in_demo=True),
+    _every_protocol('vifi-ft', 'ViFi-CLIP (full fine-tuning)', in_demo=True),
 )
 BY_KEY: Dict[str, Method] = {m.key: m for m in METHODS}
 
