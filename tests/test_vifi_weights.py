@@ -184,7 +184,7 @@ def test_release_with_pickled_objects_asks_for_opt_in(files, monkeypatch):
 
 
 def test_convert_command_writes_openai_layout(files, capsys):
-    from ga2clip.models.convert_vita import cli
+    from ga2clip.apis.convert import cli
     out = files['root'] / 'vificlip_k400_fully_finetuned_openai-layout.pth'
     rc = cli(['--vifi', files['vifi'], str(out), '--arch', ARCH,
               '--token-embedding-from', files['base_file']])

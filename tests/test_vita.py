@@ -458,7 +458,8 @@ def _vita_tiny(csc_names=None):
 
 
 def test_released_checkpoint_converts_every_key(tiny, tmp_path, capsys):
-    from ga2clip.models.convert_vita import (cli, convert_vita_state_dict,
+    from ga2clip.apis.convert import cli
+    from ga2clip.models.convert_vita import (convert_vita_state_dict,
                                              export_vita_state_dict)
     from ga2clip.models.weights import load_state_dict_strict
     released = _released_state_dict(tiny[0])

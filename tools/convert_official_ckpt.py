@@ -11,8 +11,9 @@ checkpoint for this project.
 
 Then: ``python tools/test.py CONFIG OUT.pth`` (``--vifi``: OUT.pth is a
 ``model.clip.pretrained``; the released file also loads there directly).
-The logic lives in :mod:`ga2clip.models.convert`,
-:mod:`ga2clip.models.convert_vita` and :mod:`ga2clip.models.convert_vifi_file`.
+The command is :mod:`ga2clip.apis.convert`; the converters are
+:mod:`ga2clip.models.convert`, :mod:`ga2clip.models.convert_vita` and
+:mod:`ga2clip.models.convert_vifi_file`.
 """
 import sys
 from pathlib import Path
@@ -20,7 +21,7 @@ from pathlib import Path
 # Works from a checkout even when the package is not installed.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'projects' / 'ga2clip'))
 
-from ga2clip.models.convert_vita import cli  # noqa: E402
+from ga2clip.apis.convert import cli  # noqa: E402
 
 if __name__ == '__main__':
     sys.exit(cli())

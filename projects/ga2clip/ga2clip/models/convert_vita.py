@@ -254,19 +254,3 @@ def main(argv=None) -> int:
     print(f"wrote {args.dst}: {len(ckpt['state_dict'])} tensors; config: "
           f"{ckpt['meta']['settings']}")
     return 0
-
-
-def cli(argv=None) -> int:
-    """``tools/convert_official_ckpt.py``: ``--vita`` picks this converter,
-    ``--vifi`` the ViFi-CLIP one (:func:`ga2clip.models.convert_vifi_file.main`),
-    otherwise the GA2-CLIP/IVLP one (:func:`ga2clip.models.convert.main`)."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if '--vifi' in argv:
-        argv.remove('--vifi')
-        from .convert_vifi_file import main as vifi_main
-        return vifi_main(argv)
-    if '--vita' in argv:
-        argv.remove('--vita')
-        return main(argv)
-    from .convert import main as ga2_main
-    return ga2_main(argv)
