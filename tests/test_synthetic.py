@@ -256,3 +256,24 @@ def test_truncated_text_encoding_equals_open_clip():
         torch.testing.assert_close(encode_text_truncated(model, t),
                                    model.encode_text(t), atol=1e-5,
                                    rtol=1e-4)
+
+
+def test_web_v2_backgrounds_vary_and_v1_is_kept():
+    """Pretraining v2 draws a web domain per image (flat or textured
+    backgrounds); 'flat' reproduces v1's single domain; a bad name fails."""
+    import numpy as np
+    import pytest
+
+    from ga2clip.synthetic import world as W
+    from ga2clip.synthetic.pretrain import web_batch
+    rng = np.random.default_rng(0)
+    amps = [W.web_shift(rng).amp for _ in range(200)]
+    assert 0.3 < np.mean([a == 0 for a in amps]) < 0.7
+    assert max(amps) > 0.15
+    x_v2, caps_v2 = web_batch(0, 3, 16)
+    x_v1, caps_v1 = web_batch(0, 3, 16, web='flat')
+    assert x_v2.shape == x_v1.shape
+    assert not np.allclose(x_v2.numpy(), x_v1.numpy())
+    assert np.allclose(web_batch(0, 3, 16)[0].numpy(), x_v2.numpy())
+    with pytest.raises(ValueError, match='web='):
+        web_batch(0, 0, 4, web='grey')

@@ -69,10 +69,14 @@ def pretrain_main(argv=None) -> int:
     p.add_argument('--wd', type=float, default=0.1)
     p.add_argument('--warmup', type=int, default=40)
     p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--web', default='varied', choices=P.WEB_DOMAINS,
+                   help='web domain: varied (v2: flat or textured '
+                   'backgrounds per image) or flat (v1)')
     a = p.parse_args(argv)
     _, info = P.pretrain(a.out, seed=a.seed, steps=a.steps,
                          batch_size=a.batch_size, lr=a.lr, wd=a.wd,
                          warmup=a.warmup, threads=a.threads, name=a.name,
+                         web=a.web,
                          log=lambda msg: print(msg, flush=True))
     info['out'] = a.out
     print(json.dumps(info))

@@ -46,10 +46,19 @@ def to_tensor(frames: np.ndarray) -> torch.Tensor:
     return (x - mean) / std
 
 
+WEB_DOMAINS = ('varied', 'flat')
+
+
 def web_batch(seed: int, step: int, batch_size: int, size: int = 32,
-              num_frames: int = 8):
+              num_frames: int = 8, web: str = 'varied'):
     """Images ``(B, 3, H, W)`` (normalised) and one caption each, a
-    deterministic function of ``(seed, step)``."""
+    deterministic function of ``(seed, step, web)``.
+
+    ``web='varied'`` (v2, the shipped checkpoint) draws each image's domain
+    with :func:`~ga2clip.synthetic.world.web_shift` (flat or textured
+    backgrounds); ``'flat'`` is v1's single flat web domain."""
+    if web not in WEB_DOMAINS:
+        raise ValueError(f'web={web!r}: use one of {WEB_DOMAINS}')
     rng = np.random.default_rng([int(seed), 7, int(step)])
     names = W.all_classes()
     imgs, caps = [], []
@@ -71,7 +80,8 @@ def web_batch(seed: int, step: int, batch_size: int, size: int = 32,
             name = names[int(rng.integers(len(names)))]
         spec = W.sample_spec(rng, name, key)
         t = int(rng.integers(num_frames))
-        img = W.render_clip(spec, W.WEB, num_frames, size, world_seed=seed,
+        dom = W.web_shift(rng) if web == 'varied' else W.WEB
+        img = W.render_clip(spec, dom, num_frames, size, world_seed=seed,
                             frame_index=t)[0]
         imgs.append(img)
         caps.append(W.captions(spec, rng, n=1, video=False)[0])
@@ -121,7 +131,8 @@ def clip_loss(model, images, tokens):
 def pretrain(out: Optional[str] = None, seed: int = 0, steps: int = 900,
              batch_size: int = 128, lr: float = 1e-3, wd: float = 0.1,
              warmup: int = 40, threads: Optional[int] = None,
-             name: str = MODEL_NAME, log_every: int = 50, log=print):
+             name: str = MODEL_NAME, log_every: int = 50, log=print,
+             web: str = 'varied'):
     """Pretrain ``name`` from scratch; save an fp16 state dict to ``out``
     (loadable with ``open_clip.create_model(name, pretrained=out)``).
 
@@ -151,7 +162,7 @@ def pretrain(out: Optional[str] = None, seed: int = 0, steps: int = 900,
     t0 = time.time()
     run = 0.0
     for step in range(steps):
-        images, caps = web_batch(seed, step, batch_size)
+        images, caps = web_batch(seed, step, batch_size, web=web)
         missing = [c for c in set(caps) if c not in cache]
         if missing:
             for c, tok in zip(missing, tokenizer(missing)):
@@ -172,7 +183,8 @@ def pretrain(out: Optional[str] = None, seed: int = 0, steps: int = 900,
     model.eval()
     info = dict(name=name, seed=seed, steps=steps, batch_size=batch_size,
                 lr=lr, wd=wd, warmup=warmup, seconds=round(seconds, 1),
-                threads=torch.get_num_threads(), final_loss=round(run, 4))
+                web=web, threads=torch.get_num_threads(),
+                final_loss=round(run, 4))
     if out:
         save_fp16(model, out)
     return model, info

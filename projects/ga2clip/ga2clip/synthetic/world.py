@@ -154,6 +154,22 @@ DOWNSTREAM = DomainShift(amp=0.03, block=8, sig=0.03, speed=1.5,
                          stripe_period=(3.0, 5.0))
 
 
+def web_shift(rng) -> DomainShift:
+    """The web domain of pretraining v2, drawn per image: half the images
+    on a flat grey-ish background (as v1), half on a blocky random-colour
+    background of random amplitude (0.02-0.2) and block size (4/8/16 px),
+    with more noise and lighting spread -- "web backgrounds with texture",
+    so that the downstream background is not a cliff. Never class-specific:
+    the class-specific shift is the downstream domain's own."""
+    textured = rng.random() < 0.5
+    return DomainShift(
+        amp=float(rng.uniform(0.02, 0.2)) if textured else 0.0,
+        block=int((4, 8, 16)[int(rng.integers(3))]),
+        sig=float(rng.uniform(0.01, 0.05)),
+        clip_tint=float(rng.uniform(0.02, 0.06)),
+        bg_level=(0.25, 0.75), stripe_period=(3.0, 5.0))
+
+
 def class_shift(world_seed: int, name: str, shift: DomainShift) -> dict:
     """The class-specific part of a shift: a deterministic function of the
     world seed and the class name."""
