@@ -157,3 +157,26 @@ def test_miniature_base_to_novel_protocol(tmp_path, video_factory):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.count('finished earlier') == 1
     assert '$ ' not in proc.stdout  # no train/test command was run
+
+    # GA2CLIP_INPROCESS=1: the same train/test tools run inside the
+    # protocol runner's process (runpy) -- the same metrics and weights
+    import os
+
+    import torch
+    env = dict(os.environ, GA2CLIP_INPROCESS='1')
+    cmd_in = cmd[:-1] + [str(tmp_path / 'work_in')]
+    proc = subprocess.run(cmd_in, cwd=REPO_ROOT, capture_output=True,
+                          text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    run_in = tmp_path / 'work_in' / 'custom_tiny' / 'tiny_b2n_s1'
+    assert json.loads((run_in / 'metrics.json').read_text()) == \
+        json.loads((out_dir / 'tiny_b2n_s1' / 'metrics.json').read_text())
+    assert 'base/top1' in (run_in / 'test.log').read_text()
+
+    def weights(run):
+        last = (run / 'train' / 'last_checkpoint').read_text().strip()
+        sd = torch.load(last, map_location='cpu', weights_only=False)
+        return sd['state_dict']
+    a, b = weights(out_dir / 'tiny_b2n_s1'), weights(run_in)
+    assert a.keys() == b.keys()
+    assert all(torch.equal(a[k], b[k]) for k in a)

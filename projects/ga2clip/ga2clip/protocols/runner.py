@@ -29,20 +29,103 @@ class StepFailed(RuntimeError):
         self.cmd, self.returncode, self.log = cmd, returncode, log
 
 
-def run_step(cmd, log, echo=None, show=False, dry_run=False):
+#: ``GA2CLIP_INPROCESS=1``: run the project's Python tools inside this
+#: process (see :func:`run_step`)
+INPROCESS_ENV = 'GA2CLIP_INPROCESS'
+
+
+def _inprocess_tool(cmd):
+    """The tool script of ``[python, <ROOT>/tools/<name>.py, ...]`` when it
+    is one of this checkout's Python tools, else None."""
+    if len(cmd) < 2 or cmd[0] != sys.executable or not cmd[1].endswith('.py'):
+        return None
+    script = Path(cmd[1])
+    if not script.is_absolute():
+        script = ROOT / script
+    try:
+        script.resolve().relative_to((ROOT / 'tools').resolve())
+    except ValueError:
+        return None
+    return script if script.is_file() else None
+
+
+def _run_inprocess(script, argv, f):
+    """Run a thin tool script as ``__main__`` in this process with
+    ``sys.argv = argv`` and stdout/stderr going to the open log ``f``;
+    return its exit status. Logging handlers left pointing at ``f`` are
+    removed afterwards (mmengine keeps its loggers alive)."""
+    import contextlib
+    import logging
+    import runpy
+    saved_argv, saved_cwd = sys.argv, os.getcwd()
+    code = 0
+    try:
+        sys.argv = [str(script), *argv]
+        os.chdir(ROOT)
+        with contextlib.redirect_stdout(f), contextlib.redirect_stderr(f):
+            try:
+                runpy.run_path(str(script), run_name='__main__')
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (
+                    0 if exc.code is None else 1)
+                if not isinstance(exc.code, (int, type(None))):
+                    print(exc.code, file=f)
+            except Exception as exc:  # noqa: BLE001 - reported as a failure
+                import traceback
+                traceback.print_exc(file=f)
+                code = 1
+    finally:
+        sys.argv = saved_argv
+        os.chdir(saved_cwd)
+        loggers = [logging.getLogger()] + [
+            lg for lg in logging.Logger.manager.loggerDict.values()
+            if isinstance(lg, logging.Logger)]
+        for lg in loggers:
+            for h in list(lg.handlers):
+                if getattr(h, 'stream', None) is f:
+                    lg.removeHandler(h)
+    return code
+
+
+def run_step(cmd, log, echo=None, show=False, dry_run=False,
+             inprocess=None):
     """Run ``cmd`` in the repository root, appending its output to ``log``.
 
     ``show``: print the command first (``$ ...``); ``dry_run``: only that.
     ``echo``: called with every output line; what it returns (if anything)
-    is printed, indented. Raises :class:`StepFailed` on a non-zero exit."""
+    is printed, indented. Raises :class:`StepFailed` on a non-zero exit.
+
+    ``inprocess`` (default: ``GA2CLIP_INPROCESS=1`` in the environment): a
+    command that runs one of this checkout's ``tools/*.py`` with this
+    Python is executed in this process (``runpy``, same argv, same tool
+    code) instead of a new interpreter -- it saves the seconds of importing
+    torch/mmaction/open_clip per step (the embedded demo runs dozens of
+    short steps). The Runner seeds every run from its config, so the
+    results are the same as in a subprocess (tested). Other commands (the
+    ``dist_*.sh`` launchers) always run as subprocesses."""
     cmd = [str(c) for c in cmd]
     if show:
         print('$ ' + ' '.join(cmd), flush=True)
     if dry_run:
         return
     os.makedirs(osp.dirname(log) or '.', exist_ok=True)
+    if inprocess is None:
+        inprocess = os.environ.get(INPROCESS_ENV) == '1'
+    script = _inprocess_tool(cmd) if inprocess else None
     with open(log, 'a') as f:
-        if echo is None:
+        if script is not None:
+            start = f.tell()
+            f.flush()
+            returncode = _run_inprocess(script, cmd[2:], f)
+            f.flush()
+            if echo is not None:
+                with open(log) as g:
+                    g.seek(start)
+                    for line in g:
+                        shown = echo(line)
+                        if shown:
+                            print('      ' + shown, flush=True)
+        elif echo is None:
             returncode = subprocess.run(cmd, cwd=ROOT, stdout=f,
                                         stderr=subprocess.STDOUT).returncode
         else:
