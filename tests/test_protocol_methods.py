@@ -49,9 +49,12 @@ def test_declared_configs_exist(method):
     expected = sum(per_protocol.get(p, 0) for p in method.protocols())
     if method.synthetic_b2n:
         expected += 3 if '{split}' in method.synthetic_b2n else 1
+    if method.synthetic_temporal:
+        expected += 3 if '{split}' in method.synthetic_temporal else 1
     assert len(configs) == expected
     if method.in_demo:
         assert method.synthetic_b2n, f'{method.key} is in the demo'
+        assert method.synthetic_temporal, f'{method.key} is in the demo'
     if method.zeroshot_eval and method.trains:
         assert method.zeroshot_train, (
             f'{method.key}: a trained zero-shot method needs zeroshot_train')

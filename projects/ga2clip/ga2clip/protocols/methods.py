@@ -11,8 +11,10 @@ Config patterns are relative to ``projects/ga2clip/configs/`` and are
 filled with :meth:`str.format`: ``{dataset}`` (``b2n``: one of
 :data:`B2N_DATASETS`, ``fewshot``: :data:`FEWSHOT_DATASETS`), ``{split}``
 (1, 2, 3), ``{shots}`` (:data:`SHOTS`), ``{target}`` (a zero-shot test
-split of :data:`ZS_TARGETS`). A ``synthetic_b2n`` pattern without
-``{split}`` is one test-only run that serves every split.
+split of :data:`ZS_TARGETS`). A ``synthetic_b2n`` / ``synthetic_temporal``
+pattern without ``{split}`` is one test-only run that serves every split
+(``synthetic_temporal``: the synthetic world's temporal split, classes that
+differ only in how the object moves; docs/synthetic_world.md).
 """
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +37,7 @@ SYNTHETIC_STAGE1 = 'synthetic/ivlp_synth_stage1_aux.py'
 
 # the protocols of an entry, by field name; run_protocol's are the first 4
 PROTOCOLS = ('b2n', 'fewshot', 'zeroshot_eval', 'zeroshot_train',
-             'synthetic_b2n')
+             'synthetic_b2n', 'synthetic_temporal')
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class Method:
     zeroshot_eval: Optional[str] = None
     zeroshot_train: Optional[str] = None  # trained once, tested on targets
     synthetic_b2n: Optional[str] = None
+    synthetic_temporal: Optional[str] = None
     trains: bool = True           # False: test the initial weights only
     hard_prompt: bool = False     # GA2: needs stage 1's hard prompt
     in_demo: bool = False         # a row of tools/demo.py
@@ -60,7 +63,8 @@ def _every_protocol(key: str, label: str, synthetic: bool = True,
                     **flags) -> Method:
     """An entry with configs for every real-data protocol, named as all
     leaves are: ``<protocol dir>/<key>_vit-b16_<protocol>_...py`` (and
-    ``synthetic/<key>_synth_b2n_s<split>.py`` when ``synthetic``)."""
+    ``synthetic/<key>_synth_b2n_s<split>.py`` and
+    ``synthetic/<key>_synth_temporal_s<split>.py`` when ``synthetic``)."""
     return Method(
         key, label,
         b2n=f'base2novel/{key}_vit-b16_b2n_{{dataset}}_s{{split}}.py',
@@ -69,15 +73,20 @@ def _every_protocol(key: str, label: str, synthetic: bool = True,
         zeroshot_train=f'zeroshot/{key}_vit-b16_zs_k400_train.py',
         synthetic_b2n=(f'synthetic/{key}_synth_b2n_s{{split}}.py'
                        if synthetic else None),
+        synthetic_temporal=(f'synthetic/{key}_synth_temporal_s{{split}}.py'
+                            if synthetic else None),
         **flags)
 
 
 def _synthetic_only(key: str, label: str, **flags) -> Method:
     """A row of the synthetic demo only
-    (``synthetic/<key>_synth_b2n_s<split>.py``)."""
-    return Method(key, label,
-                  synthetic_b2n=f'synthetic/{key}_synth_b2n_s{{split}}.py',
-                  **flags)
+    (``synthetic/<key>_synth_b2n_s<split>.py`` and
+    ``synthetic/<key>_synth_temporal_s<split>.py``)."""
+    return Method(
+        key, label,
+        synthetic_b2n=f'synthetic/{key}_synth_b2n_s{{split}}.py',
+        synthetic_temporal=f'synthetic/{key}_synth_temporal_s{{split}}.py',
+        **flags)
 
 
 METHODS = (
@@ -85,6 +94,7 @@ METHODS = (
            b2n='base2novel/clip-zeroshot_vit-b16_b2n_{dataset}_s{split}.py',
            zeroshot_eval='zeroshot/clip-zeroshot_vit-b16_zs_eval_{target}.py',
            synthetic_b2n='synthetic/clip-zeroshot_synth_b2n.py',
+           synthetic_temporal='synthetic/clip-zeroshot_synth_temporal.py',
            trains=False, in_demo=True),
     _every_protocol('ivlp', 'IVLP', in_demo=True),
     _every_protocol('ga2clip', 'GA2-CLIP', synthetic=False, hard_prompt=True),
@@ -156,6 +166,7 @@ def declared_configs(method: Method) -> List[Path]:
                           for t in ts],
         'zeroshot_train': [{}],
         'synthetic_b2n': [dict(split=s) for s in SPLITS],
+        'synthetic_temporal': [dict(split=s) for s in SPLITS],
     }
     out = []
     for protocol in method.protocols():

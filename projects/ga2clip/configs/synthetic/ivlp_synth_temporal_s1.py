@@ -1,0 +1,8 @@
+# IVLP baseline, synthetic temporal split s1.
+_base_ = [
+    '../../../../configs/_base_/models/ivlp_synth.py',
+    '../../../../configs/_base_/datasets/synthetic_temporal_s1.py',
+    '../../../../configs/_base_/schedules/synth_6e.py',
+    '../../../../configs/_base_/default_runtime.py',
+]
+randomness = dict(seed=1)

@@ -1,0 +1,10 @@
+# MSTA without the consistency loss (the paper's "MSTA w/o L_cc"),
+# synthetic temporal split s2; otherwise msta_synth_temporal_s2.py.
+_base_ = [
+    '../../../../configs/_base_/models/msta_synth.py',
+    '../../../../configs/_base_/datasets/synthetic_temporal_s2.py',
+    '../../../../configs/_base_/schedules/synth_6e.py',
+    '../../../../configs/_base_/default_runtime.py',
+]
+randomness = dict(seed=2)
+model = dict(vocab_loss=None)
