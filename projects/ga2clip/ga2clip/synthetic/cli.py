@@ -16,8 +16,8 @@ def generate_main(argv=None) -> int:
     p.add_argument('--out', default='data/synthetic/world',
                    help='output folder (default: %(default)s)')
     p.add_argument('--seed', type=int, default=0, help='world seed')
-    p.add_argument('--splits', nargs='+', default=list(G.ALL_SPLITS),
-                   choices=list(G.ALL_SPLITS))
+    p.add_argument('--splits', nargs='+', default=list(G.WORLD_SPLITS),
+                   choices=list(G.WORLD_SPLITS))
     for split, n in G.DEFAULT_COUNTS.items():
         p.add_argument(f'--{split.replace("_", "-")}', type=int, default=n,
                        metavar='N', help=f'clips per class in {split} '
@@ -38,7 +38,7 @@ def generate_main(argv=None) -> int:
                              speed=a.speed, cls_tint=a.cls_tint,
                              cls_bg=a.cls_bg, cls_size=a.cls_size,
                              clip_tint=a.clip_tint)
-    counts = {s: getattr(a, s) for s in G.ALL_SPLITS}
+    counts = {s: getattr(a, s) for s in G.WORLD_SPLITS}
     t0 = time.time()
     try:
         G.generate_world(a.out, seed=a.seed, splits=a.splits, counts=counts,

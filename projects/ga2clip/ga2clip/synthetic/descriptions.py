@@ -22,6 +22,8 @@ from typing import Dict, List, Optional, Sequence
 from . import world as W
 
 FILE_NAME = 'descriptions.json'
+#: the temporal split's classes (``'<colour> <shape> moving <motion>'``)
+TEMPORAL_FILE_NAME = 'descriptions_temporal.json'
 
 
 def class_descriptions(name: str) -> Dict[str, List[str]]:
@@ -60,14 +62,54 @@ def world_descriptions(names: Optional[Sequence[str]] = None
     return {n: class_descriptions(n) for n in names}
 
 
+def temporal_class_descriptions(name: str) -> Dict[str, List[str]]:
+    """``{'spatial': [4], 'temporal': [4]}`` of a temporal class: spatial
+    sentences name what one frame shows (colour, shape: the same for a class
+    and its time-reversed twin), temporal sentences name the motion."""
+    colour, shape, motion = W.parse_temporal_class_name(name)
+    art = W._article
+    spatial = [
+        f'{art(colour)} {colour} {shape}.',
+        f'a picture of {art(colour)} {colour} {shape} on a background.',
+        f'one {colour} {shape}, solid or striped.',
+        f'{art(shape)} {shape} in {colour}, small or large.',
+    ]
+    temporal = [
+        f'{art(colour)} {colour} {shape} moving {motion}.',
+        f'the {colour} {shape} drifts {motion} from frame to frame.',
+        f'a clip of one {colour} {shape} sliding {motion} across the frame.',
+        f'frame after frame, the {shape} in {colour} moves further '
+        f'{motion}.',
+    ]
+    return dict(spatial=spatial, temporal=temporal)
+
+
+def temporal_world_descriptions() -> Dict[str, Dict[str, List[str]]]:
+    """Descriptions of every temporal class (base and novel)."""
+    names = W.temporal_base_classes() + W.temporal_novel_classes()
+    return {n: temporal_class_descriptions(n) for n in names}
+
+
 def write_descriptions(world_dir: str, force: bool = False,
                        log=print) -> str:
     """Write ``<world_dir>/descriptions.json``; returns its path.
 
     An existing file equal to the generated one is kept as is; one that
     differs (yours) is kept unless ``force``, with a log line saying so."""
-    path = osp.join(world_dir, FILE_NAME)
-    data = world_descriptions()
+    return _write(osp.join(world_dir, FILE_NAME), world_descriptions(),
+                  force, log)
+
+
+def write_temporal_descriptions(world_dir: str, force: bool = False,
+                                log=print) -> str:
+    """Write ``<world_dir>/descriptions_temporal.json`` (the temporal
+    split's classes), as :func:`write_descriptions`."""
+    return _write(osp.join(world_dir, TEMPORAL_FILE_NAME),
+                  temporal_world_descriptions(), force, log)
+
+
+def _write(path: str, data, force: bool, log) -> str:
+    world_dir = osp.dirname(path)
     text = json.dumps(data, indent=1, sort_keys=True) + '\n'
     if osp.isfile(path) and not force:
         with open(path, encoding='utf-8') as f:
@@ -88,7 +130,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         description='Write spatial/temporal class descriptions of the '
         'synthetic world (MSTA consistency targets) to '
-        f'<world>/{FILE_NAME}.')
+        f'<world>/{FILE_NAME} and <world>/{TEMPORAL_FILE_NAME}.')
     parser.add_argument('--world', default=os.environ.get(
         'GA2CLIP_SYNTH_ROOT', 'data/synthetic/world'),
         help='world folder (default: $GA2CLIP_SYNTH_ROOT or '
@@ -100,4 +142,5 @@ def main(argv=None) -> int:
         parser.error(f'{args.world} is not a folder; generate the world '
                      'first (tools/synthetic/generate_world.py --out ...)')
     print(write_descriptions(args.world, force=args.force))
+    print(write_temporal_descriptions(args.world, force=args.force))
     return 0

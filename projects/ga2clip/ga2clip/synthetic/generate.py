@@ -15,6 +15,15 @@ i.e. use ``data_prefix=dict(video=f'{out}/videos')``)::
 Splits: ``base_train`` (pool), ``base_test``, ``novel_test``, ``aux_train``,
 ``aux_test``, ``anchor`` (no object of any class; all labels 0).
 
+Temporal split (:data:`TEMPORAL_SPLITS`; classes that differ only in how
+the object moves, see :mod:`.world`)::
+
+    temporal_train.txt  temporal_train_s1.txt .. _s3.txt  (pool; shots per
+                                            class each, disjoint draws)
+    temporal_base_test.txt  temporal_novel_test.txt
+    temporal_base_classes.csv  temporal_novel_classes.csv
+    descriptions_temporal.json              MSTA targets of those classes
+
 Determinism: clip ``i`` of split ``s`` is rendered from the rng seed
 ``(seed, split id, i)`` only, so the output does not depend on the number of
 worker processes.
@@ -30,33 +39,67 @@ import cv2
 import numpy as np
 
 from . import world as W
-from .descriptions import write_descriptions
+from .descriptions import write_descriptions, write_temporal_descriptions
 
 FORMAT_VERSION = 1
 SPLIT_IDS = dict(base_train=1, base_test=2, novel_test=3, aux_train=4,
-                 aux_test=5, anchor=6, web=7)
+                 aux_test=5, anchor=6, web=7, temporal_train=8,
+                 temporal_base_test=9, temporal_novel_test=10)
 SPLIT_CLASSES = dict(base_train='base', base_test='base',
                      novel_test='novel', aux_train='aux', aux_test='aux',
                      anchor='anchor')
 DEFAULT_COUNTS = dict(base_train=48, base_test=25, novel_test=20,
                       aux_train=16, aux_test=10, anchor=256)
+#: the base-to-novel splits (and the stage-1 / anchor sets)
 ALL_SPLITS = tuple(DEFAULT_COUNTS)
+#: the temporal split (classes of ``world.temporal_class_sets``)
+TEMPORAL_SPLIT_CLASSES = dict(temporal_train='temporal_base',
+                              temporal_base_test='temporal_base',
+                              temporal_novel_test='temporal_novel')
+TEMPORAL_SPLITS = tuple(TEMPORAL_SPLIT_CLASSES)
+DEFAULT_COUNTS.update(temporal_train=48, temporal_base_test=50,
+                      temporal_novel_test=50)
+#: every split of the default world
+WORLD_SPLITS = ALL_SPLITS + TEMPORAL_SPLITS
+#: the split whose few-shot draws ``<pool>_s1.txt ..`` are written
+FEWSHOT_POOLS = ('base_train', 'temporal_train')
+
+
+def _split_kind(split: str) -> str:
+    return SPLIT_CLASSES.get(split) or TEMPORAL_SPLIT_CLASSES[split]
+
+
+def _class_sets() -> Dict[str, List[str]]:
+    return dict(W.class_sets(), **W.temporal_class_sets())
 
 
 def split_plan(split: str, per_class: int) -> List[str]:
     """Class name (None for anchors) of every clip of a split, in order.
     ``per_class`` is the total number of clips for ``anchor``."""
-    kind = SPLIT_CLASSES[split]
+    kind = _split_kind(split)
     if kind == 'anchor':
         return [None] * per_class
-    names = W.class_sets()[kind]
+    names = _class_sets()[kind]
     return [n for _ in range(per_class) for n in names]
 
 
 def clip_spec(seed: int, split: str, index: int, name: Optional[str]):
     key = [int(seed), SPLIT_IDS[split], int(index)]
     rng = np.random.default_rng(key + [1])
+    if split in TEMPORAL_SPLIT_CLASSES:
+        return W.sample_temporal_spec(rng, name, key)
     return W.sample_spec(rng, name, key)
+
+
+def render_spec(split: str, spec, shift: W.DomainShift, num_frames: int,
+                size: int, world_seed: int) -> np.ndarray:
+    """The frames of a clip of ``split`` (the temporal renderer for the
+    temporal split)."""
+    if split in TEMPORAL_SPLIT_CLASSES:
+        return W.render_temporal_clip(spec, shift, num_frames, size,
+                                      world_seed)
+    return W.render_clip(spec, shift, num_frames=num_frames, size=size,
+                         world_seed=world_seed)
 
 
 def write_mp4(path: str, frames: np.ndarray, fps: int = 8) -> None:
@@ -85,10 +128,14 @@ def read_video(path: str) -> np.ndarray:
 def _render_task(args):
     (out, split, index, name, label, seed, num_frames, size, shift) = args
     spec = clip_spec(seed, split, index, name)
-    frames = W.render_clip(spec, shift, num_frames=num_frames, size=size,
-                           world_seed=seed)
+    frames = render_spec(split, spec, shift, num_frames, size, seed)
     rel = f'{split}/{split}_{index:05d}.mp4'
     write_mp4(osp.join(out, 'videos', rel), frames)
+    if split in TEMPORAL_SPLIT_CLASSES:
+        return dict(path=rel, label=label, cls=name, texture=spec.texture,
+                    size=spec.size, count=spec.count,
+                    direction=spec.direction,
+                    captions=W.temporal_captions(spec))
     rng = np.random.default_rng([seed, SPLIT_IDS[split], index, 2])
     return dict(path=rel, label=label, cls=name, size=spec.size,
                 count=spec.count, direction=spec.direction,
@@ -101,12 +148,12 @@ def render_split(split: str, seed: int = 0, per_class: Optional[int] = None,
     """Yield ``(spec, frames, label)`` for a split in memory (no files):
     the same frames that :func:`generate_world` writes before compression."""
     per_class = DEFAULT_COUNTS[split] if per_class is None else per_class
-    kind = SPLIT_CLASSES[split]
-    names = W.class_sets()[kind]
+    names = _class_sets()[_split_kind(split)]
     for i, name in enumerate(split_plan(split, per_class)):
         spec = clip_spec(seed, split, i, name)
         label = 0 if name is None else names.index(name)
-        yield spec, W.render_clip(spec, shift, num_frames, size, seed), label
+        yield spec, render_spec(split, spec, shift, num_frames, size,
+                                seed), label
 
 
 def _write_csv(path: str, names: List[str]) -> None:
@@ -124,7 +171,7 @@ def world_settings(seed, counts, num_frames, size, shift, shots,
 
 
 def generate_world(out: str, seed: int = 0,
-                   splits: Iterable[str] = ALL_SPLITS,
+                   splits: Iterable[str] = WORLD_SPLITS,
                    counts: Optional[Dict[str, int]] = None,
                    num_frames: int = 8, size: int = 32,
                    shift: Optional[W.DomainShift] = None,
@@ -137,29 +184,33 @@ def generate_world(out: str, seed: int = 0,
     Args:
         out: output folder.
         seed: world seed (clips and class-specific shifts).
-        splits: subset of :data:`ALL_SPLITS` to write.
+        splits: subset of :data:`WORLD_SPLITS` to write (default: all,
+            the temporal split included).
         counts: clips per class per split (``anchor``: total clips);
             defaults :data:`DEFAULT_COUNTS`.
         shift: downstream :class:`~ga2clip.synthetic.world.DomainShift`
             (default :data:`~ga2clip.synthetic.world.DOWNSTREAM`).
         shots, num_fewshot_seeds: ``base_train_s{k}.txt`` for k = 1..n hold
             ``shots`` clips per base class, disjoint across k (needs
-            ``counts['base_train'] >= shots * n``).
+            ``counts['base_train'] >= shots * n``); the same for
+            ``temporal_train_s{k}.txt`` from ``temporal_train``.
         workers: processes (output is identical for any number).
         reuse: skip the work when ``out/world.json`` has the same settings
             and every list exists.
     """
     shift = W.DOWNSTREAM if shift is None else shift
     counts = dict(DEFAULT_COUNTS, **(counts or {}))
-    splits = [s for s in ALL_SPLITS if s in set(splits)]
-    unknown = set(splits) - set(ALL_SPLITS)
+    unknown = set(splits) - set(WORLD_SPLITS)
     if unknown:
-        raise ValueError(f'unknown splits {sorted(unknown)}')
+        raise ValueError(f'unknown splits {sorted(unknown)}; the splits are '
+                         f'{", ".join(WORLD_SPLITS)}')
+    splits = [s for s in WORLD_SPLITS if s in set(splits)]
     settings = world_settings(seed, {s: counts[s] for s in splits},
                               num_frames, size, shift, shots,
                               num_fewshot_seeds)
     info_path = osp.join(out, 'world.json')
     write_descriptions(out, log=log)  # MSTA targets; a user's file is kept
+    write_temporal_descriptions(out, log=log)
     if reuse and osp.isfile(info_path):
         with open(info_path) as f:
             old = json.load(f)
@@ -167,14 +218,15 @@ def generate_world(out: str, seed: int = 0,
                 osp.isfile(osp.join(out, f'{s}.txt')) for s in splits):
             log(f'reusing the synthetic world in {out} (same settings)')
             return settings
-    if 'base_train' in splits and counts['base_train'] < \
-            shots * num_fewshot_seeds:
-        raise ValueError(
-            f"base_train has {counts['base_train']} clips per class; "
-            f'{num_fewshot_seeds} disjoint {shots}-shot splits need '
-            f'{shots * num_fewshot_seeds}')
+    for pool_split in FEWSHOT_POOLS:
+        if pool_split in splits and counts[pool_split] < \
+                shots * num_fewshot_seeds:
+            raise ValueError(
+                f'{pool_split} has {counts[pool_split]} clips per class; '
+                f'{num_fewshot_seeds} disjoint {shots}-shot splits need '
+                f'{shots * num_fewshot_seeds}')
     os.makedirs(osp.join(out, 'meta'), exist_ok=True)
-    sets = W.class_sets()
+    sets = _class_sets()
     for kind, names in sets.items():
         _write_csv(osp.join(out, f'{kind}_classes.csv'), names)
     t0 = time.time()
@@ -184,7 +236,7 @@ def generate_world(out: str, seed: int = 0,
         pool = mp.get_context('fork').Pool(workers)
     try:
         for split in splits:
-            names = sets[SPLIT_CLASSES[split]]
+            names = sets[_split_kind(split)]
             plan = split_plan(split, counts[split])
             tasks = [(out, split, i, n, 0 if n is None else names.index(n),
                       seed, num_frames, size, shift)
@@ -195,9 +247,9 @@ def generate_world(out: str, seed: int = 0,
                 f.writelines(f"{r['path']} {r['label']}\n" for r in rows)
             with open(osp.join(out, 'meta', f'{split}.jsonl'), 'w') as f:
                 f.writelines(json.dumps(r) + '\n' for r in rows)
-            if split == 'base_train':
+            if split in FEWSHOT_POOLS:
                 _write_fewshot(out, rows, len(names), shots,
-                               num_fewshot_seeds)
+                               num_fewshot_seeds, prefix=split)
             log(f'  {split}: {len(rows)} clips, {len(names)} classes '
                 f'({time.time() - t0:.1f}s)')
     finally:
@@ -208,13 +260,17 @@ def generate_world(out: str, seed: int = 0,
         json.dump(dict(settings=settings,
                        classes={k: len(v) for k, v in sets.items()},
                        novel_only_concepts=list(W.NOVEL_ONLY_CONCEPTS),
+                       temporal_novel_only_motions=list(
+                           W.TEMPORAL_NOVEL_MOTIONS),
                        seconds=round(time.time() - t0, 1)), f, indent=1)
     return settings
 
 
-def _write_fewshot(out, rows, num_classes, shots, n) -> None:
-    """base_train clips are ordered class-major within rounds (clip i has
-    class i % num_classes), so round r of class c is row r * C + c."""
+def _write_fewshot(out, rows, num_classes, shots, n,
+                   prefix='base_train') -> None:
+    """Pool clips (``prefix``: base_train or temporal_train) are ordered
+    class-major within rounds (clip i has class i % num_classes), so round r
+    of class c is row r * C + c."""
     for k in range(n):
         lines = []
         for r in range(k * shots, (k + 1) * shots):
@@ -222,7 +278,7 @@ def _write_fewshot(out, rows, num_classes, shots, n) -> None:
                 row = rows[r * num_classes + c]
                 assert row['label'] == c
                 lines.append(f"{row['path']} {row['label']}\n")
-        with open(osp.join(out, f'base_train_s{k + 1}.txt'), 'w') as f:
+        with open(osp.join(out, f'{prefix}_s{k + 1}.txt'), 'w') as f:
             f.writelines(lines)
 
 

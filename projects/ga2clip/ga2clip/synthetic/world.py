@@ -33,9 +33,14 @@ are anti-aliased masks drawn with cv2 at 4x resolution. Two domains:
   Gaussian noise, faster motion, mp4 compression, and a *class-specific* shift
   (each class has its own colour tint, background bias and size bias, drawn
   from the world seed) -- see :class:`DomainShift`.
+
+The **temporal split** (end of this module) is the one place where motion
+is the class: ``'<colour> <shape> moving <motion>'``, base motions
+left/right, novel-only motions up/down, every class paired with its
+time-reversed twin (:func:`reversed_twin`, :func:`render_temporal_clip`).
 """
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import cv2
@@ -462,3 +467,146 @@ def captions(spec: ClipSpec, rng, n: Optional[int] = None,
             cap = f'{_article(t)} {t} {c} {s} moving {spec.direction}'
         out.append(cap)
     return out
+
+
+# ---------------------------------------------------------------- temporal
+# The temporal split: classes that differ ONLY in how the object moves.
+# A class is ``'<colour> <shape> moving <motion>'``; texture and size are
+# nuisances, one object per clip. Every class has a time-reversed twin
+# (left <-> right, up <-> down) in its own vocabulary whose clips are the
+# reversed clips of the other (:func:`reversed_twin`), so any model that pools
+# frames order-invariantly (a frame mean) cannot tell twins apart: at best
+# 50% of its colour+shape accuracy, on base and on novel alike. The motions
+# up/down are named only by novel classes; pretraining captions name all
+# four (``captions``: '... moving <direction>'), but pretraining images are
+# single frames, so the tiny CLIP's image side has never seen motion.
+TEMPORAL_COLOURS = BASE_COLOURS
+TEMPORAL_SHAPES = ('circle', 'square')
+TEMPORAL_BASE_MOTIONS = ('left', 'right')
+#: motion concepts that no temporal base class names
+TEMPORAL_NOVEL_MOTIONS = ('up', 'down')
+TEMPORAL_MOTIONS = TEMPORAL_BASE_MOTIONS + TEMPORAL_NOVEL_MOTIONS
+REVERSED_MOTION = {'left': 'right', 'right': 'left', 'up': 'down',
+                   'down': 'up'}
+
+
+def temporal_class_name(colour: str, shape: str, motion: str) -> str:
+    return f'{colour} {shape} moving {motion}'
+
+
+def parse_temporal_class_name(name: str) -> Tuple[str, str, str]:
+    """``'red circle moving left'`` -> ``('red', 'circle', 'left')``."""
+    words = name.split(' ')
+    if len(words) != 4 or words[2] != 'moving' or \
+            words[3] not in TEMPORAL_MOTIONS:
+        raise ValueError(f'{name!r} is not a temporal class name '
+                         "('<colour> <shape> moving <motion>')")
+    return words[0], words[1], words[3]
+
+
+def _temporal_classes(motions) -> List[str]:
+    return [temporal_class_name(c, s, m) for c in TEMPORAL_COLOURS
+            for s in TEMPORAL_SHAPES for m in motions]
+
+
+def temporal_base_classes() -> List[str]:
+    return _temporal_classes(TEMPORAL_BASE_MOTIONS)
+
+
+def temporal_novel_classes() -> List[str]:
+    return _temporal_classes(TEMPORAL_NOVEL_MOTIONS)
+
+
+def temporal_class_sets() -> Dict[str, List[str]]:
+    return dict(temporal_base=temporal_base_classes(),
+                temporal_novel=temporal_novel_classes())
+
+
+def temporal_appearance(name: str) -> str:
+    """The static part of a temporal class (``'red circle'``): it keys the
+    class-specific shift, so that twins share it (a per-class tint would
+    otherwise tell them apart from one frame)."""
+    colour, shape, _ = parse_temporal_class_name(name)
+    return f'{colour} {shape}'
+
+
+def sample_temporal_spec(rng, name: str, seed: Sequence[int]) -> ClipSpec:
+    """Nuisance attributes (texture, size) of a clip of temporal class
+    ``name``; one object, ``direction`` = the class's motion."""
+    colour, shape, motion = parse_temporal_class_name(name)
+    texture = TEXTURES[int(rng.integers(len(TEXTURES)))]
+    size = SIZES[int(rng.integers(len(SIZES)))]
+    return ClipSpec(name, texture, colour, shape, size, 'one', motion,
+                    tuple(int(s) for s in seed))
+
+
+def reversed_twin(spec: ClipSpec) -> ClipSpec:
+    """The clip of the time-reversed twin class: same seed and nuisances,
+    opposite motion. ``render_temporal_clip(reversed_twin(s))`` equals
+    ``render_temporal_clip(s)[::-1]`` exactly when the shift's noise ``sig``
+    is 0 (with noise: the same frames under other i.i.d. noise)."""
+    colour, shape, motion = parse_temporal_class_name(spec.name)
+    back = REVERSED_MOTION[motion]
+    return replace(spec, name=temporal_class_name(colour, shape, back),
+                   direction=back)
+
+
+def render_temporal_clip(spec: ClipSpec, shift: DomainShift,
+                         num_frames: int = 8, size: int = 32,
+                         world_seed: int = 0) -> np.ndarray:
+    """Render a temporal clip: float32 ``(T, size, size, 3)`` in [0, 1].
+
+    The object moves at constant speed along its class's direction and
+    never bounces: the trajectory is drawn around a centre ``c`` (uniform
+    over the positions that keep the whole trajectory inside the frame;
+    the speed is capped so that it fits), ``p(t) = c + d * v * (t - (T-1)/2)``.
+    Reversing ``d`` gives ``p(T-1-t)``: the start distribution of a class is
+    its twin's end distribution, and every other draw (background, colour,
+    size, texture, noise) ignores the direction."""
+    rng = np.random.default_rng(list(spec.seed))
+    cls = class_shift(world_seed, temporal_appearance(spec.name), shift)
+    bg = _background(rng, shift, size, cls['bg'])
+    T = num_frames
+    frames = np.repeat(bg[None], T, 0)
+    scale = size / 32.0
+    r_lo, r_hi = ((4.5, 6.0) if spec.size == 'small' else (8.0, 10.5))
+    rgb = np.asarray(COLOUR_RGB[spec.colour], np.float32)
+    rgb = rgb + cls['tint'] + rng.normal(0, shift.clip_tint, 3)
+    rgb = np.clip(rgb, 0, 1).astype(np.float32)
+    dvec = np.asarray(DIR_VEC[spec.direction])
+    speed = shift.speed * rng.uniform(0.7, 1.3) * scale
+    period = rng.uniform(*shift.stripe_period) * scale
+    theta = rng.uniform(0, math.pi)
+    phase = tuple(rng.uniform(0, 10, 2))
+    tex = texture_pattern(spec.texture, size, period, theta, phase)
+    r = rng.uniform(r_lo, r_hi) * scale * cls['size']
+    r = float(np.clip(r, 3.5 * scale, 12.5 * scale))
+    angle = rng.uniform(-0.3, 0.3)
+    lo, hi = r + 0.5, size - r - 0.5
+    travel = min(speed * max(T - 1, 0), hi - lo)
+    u_along, u_across = rng.uniform(0, 1, 2)
+    along = lo + travel / 2 + u_along * (hi - lo - travel)
+    across = lo + u_across * (hi - lo)
+    centre = (np.array([along, across]) if dvec[0] != 0
+              else np.array([across, along]))
+    step = travel / (T - 1) if T > 1 else 0.0
+    for t in range(T):
+        p = centre + dvec * (step * (t - (T - 1) / 2))
+        m = shape_mask(spec.shape, p[0], p[1], r, angle, size)[..., None]
+        frames[t] = frames[t] * (1 - m) + (rgb * tex[..., None]) * m
+    noise = rng.normal(0, 1, frames.shape).astype(np.float32) * shift.sig
+    return np.clip(frames + noise, 0, 1)
+
+
+def temporal_captions(spec: ClipSpec) -> List[str]:
+    """The fixed captions of a temporal clip (downstream metadata): each
+    names its colour, shape and motion, and no other motion."""
+    c, s, m = parse_temporal_class_name(spec.name)
+    t, z = spec.texture, spec.size
+    return [
+        f'{_article(c)} {c} {s} moving {m}',
+        f'a video of {_article(c)} {c} {s} moving {m}',
+        f'{_article(z)} {z} {t} {c} {s} moving {m}',
+        f'{_article(c)} {c} {s} that moves {m} across the frame',
+        f'{_article(c)} {c} {s}, {t}, moving {m}',
+    ]
