@@ -6,15 +6,15 @@ through ``tools/run_protocol.py``) and the real configs in
 Steps: generate (or reuse) the world; check the shipped tiny CLIP; stage 1
 (IVLP on the auxiliary classes -> GA2's hard prompt); then, for every
 method and split, train and test; print a Base / Novel / HM table
-(mean ± std over splits) and write ``results.md``, ``results.csv`` and
-``results.png`` in the work dir. Finished steps are reused on a re-run.
+(mean ± std over splits, each method's paired difference to IVLP;
+:mod:`ga2clip.protocols.leaderboard`) and write ``results.md``,
+``results.csv``, ``results.json`` and ``results.png`` in the work dir.
+Finished steps are reused on a re-run.
 
     python tools/demo.py [--work-dir work_dirs/demo] [--splits 1 2 3]
         [--methods ...] [--quick]
 """
 import argparse
-import csv
-import json
 import os
 import os.path as osp
 import re
@@ -22,7 +22,7 @@ import sys
 import time
 
 from ..protocols import methods as method_table
-from ..protocols.aggregate import aggregate, read_runs
+from ..protocols.aggregate import read_runs
 from ..protocols.runner import ROOT, StepFailed, run_step
 
 CONFIGS = method_table.CONFIGS
@@ -126,58 +126,32 @@ def run_method(method, splits, work, opts, progress):
     return osp.join(work, key, f'custom_{key}', 'runs.csv')
 
 
-def summarise(results, splits):
-    """results: [(key, label, {run: metrics})] -> table rows (mean ± std,
-    n-1, of :func:`ga2clip.protocols.aggregate.aggregate`)."""
-    rows = []
-    for key, label, runs in results:
-        agg = aggregate([(key, run, m) for run, m in runs.items()])
-        stats = agg.get(key, {})
-        row = dict(key=key, method=label, n=len(runs))
-        for metric in ('base/top1', 'novel/top1', 'HM'):
-            row[metric] = (stats[metric][:2] if metric in stats
-                           else (float('nan'), 0.0))
-        rows.append(row)
-    return rows
+def by_split(method, runs, splits, field='synthetic_b2n'):
+    """A method's ``{run: metrics}`` (run = config stem, as the custom
+    protocol names them; configs from its ``field`` pattern) keyed ``s1``,
+    ``s2``, ... so that runs pair up across methods by split; a split-less
+    (test-only) run keeps its name and the leaderboard pairs it with every
+    split."""
+    pattern = getattr(method, field)
+    if '{split}' not in pattern:
+        return dict(runs)
+    names = {(CONFIGS / pattern.format(split=s)).stem: f's{s}'
+             for s in splits}
+    return {names.get(run, run): m for run, m in runs.items()}
 
 
-def markdown(rows, note):
-    lines = ['| method | Base | Novel | HM | runs |', '|---|---|---|---|---|']
-    for r in rows:
-        cells = [f'{r[m][0]:.1f} ± {r[m][1]:.1f}'
-                 for m in ('base/top1', 'novel/top1', 'HM')]
-        lines.append(f"| {r['method']} | " + ' | '.join(cells) +
-                     f" | {r['n']} |")
-    return '\n'.join(lines) + '\n\n' + note + '\n'
-
-
-def write_outputs(work, rows, results, splits, note):
-    md = markdown(rows, note)
-    with open(osp.join(work, 'results.md'), 'w') as f:
-        f.write(md)
-    with open(osp.join(work, 'results.csv'), 'w', newline='') as f:
-        w = csv.writer(f)
-        w.writerow(['method', 'metric', 'mean', 'std', 'n'])
-        for r in rows:
-            for m in ('base/top1', 'novel/top1', 'HM'):
-                w.writerow([r['key'], m, f'{r[m][0]:.4f}', f'{r[m][1]:.4f}',
-                            r['n']])
-    with open(osp.join(work, 'results.json'), 'w') as f:
-        json.dump(dict(splits=splits, methods={
-            key: runs for key, _, runs in results}), f, indent=1)
-    from ga2clip.apis.plots import plot_base_novel_hm
-    plot_rows = [dict(method=r['method'], split=f"mean of {r['n']}",
-                      base_top1=r['base/top1'][0],
-                      base_top1_std=r['base/top1'][1],
-                      novel_top1=r['novel/top1'][0],
-                      novel_top1_std=r['novel/top1'][1],
-                      HM=r['HM'][0], HM_std=r['HM'][1]) for r in rows]
-    for r in plot_rows:
-        r['split'] = 'synthetic world'
-    png = plot_base_novel_hm(plot_rows, osp.join(work, 'results.png'),
-                             title='Synthetic base-to-novel, top-1 (%), '
-                             'mean ± std over splits')
-    return md, png
+def write_outputs(work, results, splits, note):
+    """``results.{md,csv,json,png}`` in ``work`` from
+    :mod:`ga2clip.protocols.leaderboard` (mean ± std over splits, paired
+    differences to IVLP); return the markdown and the chart's path."""
+    from ..protocols.leaderboard import leaderboard, write_leaderboard
+    runs = {key: r for key, _, r in results}
+    board = leaderboard(runs, {key: label for key, label, _ in results})
+    md, paths = write_leaderboard(
+        work, board, runs, stem='results', note=note,
+        title='Synthetic base-to-novel, top-1 (%), mean ± std over splits',
+        group='synthetic world', extra=dict(splits=splits))
+    return md, paths['png']
 
 
 def main(argv=None):
@@ -223,18 +197,16 @@ def main(argv=None):
             opts if method.trains else [])
         runs = read_runs(run_method(method, splits, work, method_opts,
                                     progress))
-        if '{split}' not in method.synthetic_b2n:
-            # test only: the same run serves all splits
-            runs = {f's{s}': next(iter(runs.values())) for s in splits}
-        results.append((method.key, method.label, runs))
+        results.append((method.key, method.label,
+                        by_split(method, runs, splits)))
 
-    rows = summarise(results, splits)
     note = (f'Synthetic world `{world}`: base {len(splits)} split(s) '
             f'{", ".join(f"s{s}" for s in splits)}; mean ± std (n-1) over '
             'splits; the zero-shot row is one test run (it trains nothing '
-            'and the test set is the same for every split). Work dir: '
-            f'`{work}`. Total time {time.time() - t0:.0f} s.')
-    md, png = write_outputs(work, rows, results, splits, note)
+            'and the test set is the same for every split), paired with '
+            f'every split. Work dir: `{work}`. Total time '
+            f'{time.time() - t0:.0f} s.')
+    md, png = write_outputs(work, results, splits, note)
     progress.step('summary written')
     print('\n' + md)
     print(f'table: {work}/results.md, {work}/results.csv; chart: {png}')

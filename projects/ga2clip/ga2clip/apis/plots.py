@@ -102,12 +102,12 @@ def _hm(b, n):
     return 0.0 if b + n == 0 else 2 * b * n / (b + n)
 
 
-def plot_base_novel_hm(rows: Sequence[Dict], out: str,
-                       title: str = 'Base-to-novel: top-1 (%)',
-                       force: bool = True) -> str:
-    """Grouped bars: one panel per metric (Base, Novel, HM), one group per
-    split, one bar per method (error bars from ``*_std`` when present).
-    Rows: ``{method, split, base_top1, novel_top1, HM}``."""
+def base_novel_hm_figure(rows: Sequence[Dict],
+                         title: str = 'Base-to-novel: top-1 (%)'):
+    """The figure of :func:`plot_base_novel_hm` (returned unsaved, drawn:
+    for checks of its layout). The legend sits below the panels, outside
+    every axes (:func:`legend_below`); the y range leaves room for the
+    number above each bar (:func:`fit_bar_labels`)."""
     if not rows:
         raise UserError('no rows to plot')
     for r in rows:
@@ -118,10 +118,16 @@ def plot_base_novel_hm(rows: Sequence[Dict], out: str,
     methods = list(OrderedDict.fromkeys(r['method'] for r in rows))
     splits = list(OrderedDict.fromkeys(r['split'] for r in rows))
     table = {(r['method'], r['split']): r for r in rows}
-    fig, axes = plt.subplots(1, 3, figsize=(max(9, 1.2 * len(splits) * 3),
-                                            3.6), sharey=True)
+    bars_per_panel = len(methods) * len(splits)
+    fig, axes = plt.subplots(1, 3, figsize=(
+        max(9.0, 3 * (0.3 * bars_per_panel + 0.8)), 3.6), sharey=True)
     width = 0.8 / len(methods)
     x = np.arange(len(splits))
+    vertical = bars_per_panel > 6  # narrow bars: numbers written upwards
+    colors = ([f'C{i}' for i in range(len(methods))] if len(methods) <= 10
+              else [plt.get_cmap('tab20')(i % 20)
+                    for i in range(len(methods))])
+    labels = []
     for ax, key, label in zip(axes, HM_KEYS, HM_LABELS):
         for i, method in enumerate(methods):
             vals = [table.get((method, s), {}).get(key, np.nan)
@@ -130,21 +136,82 @@ def plot_base_novel_hm(rows: Sequence[Dict], out: str,
                     for s in splits]
             bars = ax.bar(x + (i - (len(methods) - 1) / 2) * width, vals,
                           width, yerr=errs if any(errs) else None,
-                          label=method, capsize=2)
-            for bar, v in zip(bars, vals):
+                          label=method, capsize=2, color=colors[i])
+            for bar, v, e in zip(bars, vals, errs):
                 if not np.isnan(v):
-                    ax.annotate(f'{v:.1f}', (bar.get_x() + bar.get_width() / 2,
-                                             v), ha='center', va='bottom',
-                                fontsize=7)
+                    labels.append(ax.annotate(
+                        f'{v:.1f}', (bar.get_x() + bar.get_width() / 2,
+                                     v + (e or 0.0)),
+                        xytext=(0, 2), textcoords='offset points',
+                        ha='center', va='bottom', fontsize=7,
+                        rotation=90 if vertical else 0))
         ax.set_title(label)
         ax.set_xticks(x)
-        ax.set_xticklabels(splits, rotation=30, ha='right', fontsize=8)
-        ax.set_ylim(0, 105)
+        ax.set_xticklabels(splits, rotation=30 if len(splits) > 1 else 0,
+                           ha='right' if len(splits) > 1 else 'center',
+                           fontsize=8)
+        ax.set_ylim(0, 100)
+        ax.set_yticks(range(0, 101, 20))  # room above 100 is for labels
         ax.grid(axis='y', alpha=0.3)
     axes[0].set_ylabel('top-1 accuracy (%)')
-    axes[-1].legend(fontsize=8, loc='upper right')
     fig.suptitle(title)
-    return _save(fig, out, force)
+    fit_bar_labels(fig, axes, labels)
+    handles, names = axes[0].get_legend_handles_labels()
+    legend_below(fig, axes, handles, names)
+    return fig
+
+
+def fit_bar_labels(fig, axes, texts, pad_px: float = 3.0):
+    """Raise the (shared) y limit of ``axes`` until every text in
+    ``texts`` lies inside its axes, with ``pad_px`` to spare."""
+    for _ in range(6):
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        over = 0.0
+        for ax in axes:
+            box = ax.get_window_extent(renderer)
+            for t in texts:
+                if t.axes is ax:
+                    over = max(over, t.get_window_extent(renderer).y1
+                               - box.y1 + pad_px)
+        if over <= 0:
+            return
+        for ax in axes:
+            lo, hi = ax.get_ylim()
+            height = ax.get_window_extent(renderer).height
+            ax.set_ylim(lo, hi + 1.15 * over * (hi - lo) / max(
+                height - over, 1.0))
+
+
+def legend_below(fig, axes, handles, labels, fontsize: int = 8):
+    """A figure legend under every axes (and its tick labels), outside
+    the panels, in as many columns as the figure's width holds; saving
+    with ``bbox_inches='tight'`` keeps it in the picture."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    bottom = min(ax.get_tightbbox(renderer).y0 for ax in axes)
+    y = fig.transFigure.inverted().transform((0, bottom))[1] - 0.02
+    ncol = len(labels)
+    while True:
+        legend = fig.legend(handles, labels, loc='upper center',
+                            bbox_to_anchor=(0.5, y), ncol=ncol,
+                            fontsize=fontsize, frameon=False)
+        fig.canvas.draw()
+        if ncol == 1 or legend.get_window_extent(
+                renderer).width <= fig.bbox.width:
+            return legend
+        legend.remove()
+        ncol -= 1
+
+
+def plot_base_novel_hm(rows: Sequence[Dict], out: str,
+                       title: str = 'Base-to-novel: top-1 (%)',
+                       force: bool = True) -> str:
+    """Grouped bars: one panel per metric (Base, Novel, HM), one group per
+    split, one bar per method (error bars from ``*_std`` when present, the
+    value above each bar, the legend below the panels).
+    Rows: ``{method, split, base_top1, novel_top1, HM}``."""
+    return _save(base_novel_hm_figure(rows, title), out, force)
 
 
 # ------------------------------------------------------- 2./3. from a dump

@@ -2,6 +2,7 @@
 shared with the demo), ``tools/train.py`` / ``tools/test.py`` (or the
 ``dist_*.sh`` launchers) per run, checkpoint choice, test metrics, and the
 resumable loop of :func:`run_protocol`."""
+import copy
 import glob
 import json
 import os
@@ -12,7 +13,8 @@ from pathlib import Path
 
 from . import methods
 from .aggregate import write_results
-from .plan import UsageError, plan_runs, run_dir
+from .plan import (SYNTHETIC_PROTOCOLS, UsageError, plan_runs,
+                   resolve_method, run_dir, stage1_dir)
 
 ROOT = Path(__file__).resolve().parents[4]
 
@@ -250,13 +252,53 @@ def test(cfg, ckpt, work, args):
 
 
 # ----------------------------------------------------------------- loop
+def synthetic_stage1(args):
+    """Stage 1 of the synthetic protocols (IVLP on the world's auxiliary
+    classes, ``methods.SYNTHETIC_STAGE1``; the demo's ``stage1()`` does the
+    same): trained once in :func:`~.plan.stage1_dir` and reused (its
+    ``stage1.json``); return the checkpoint, GA2's hard prompt."""
+    work = stage1_dir(args)
+    done = osp.join(work, 'stage1.json')
+    if osp.isfile(done):
+        with open(done) as f:
+            ckpt = json.load(f)['checkpoint']
+        if osp.isfile(ckpt):
+            print(f'[stage 1] finished earlier: {ckpt}')
+            return ckpt
+    ckpt = train(methods.config(methods.SYNTHETIC_STAGE1), work, None, args)
+    if not args.dry_run:
+        with open(done + '.tmp', 'w') as f:
+            json.dump(dict(checkpoint=ckpt), f)
+        os.replace(done + '.tmp', done)
+    return ckpt
+
+
+def _with_hard_prompt(args):
+    """``args`` whose --cfg-options point GA2's hard prompt at stage 1."""
+    hard = synthetic_stage1(args)
+    out = copy.copy(args)
+    out.cfg_options = list(args.cfg_options or []) + [
+        f'model.text_head.hard_prompt.path={hard}']
+    return out
+
+
 def run_protocol(args):
     """Train and test every planned run not finished earlier (a run with
-    ``metrics.json``), then write the tables. Raises :class:`UsageError`
-    or :class:`RuntimeError`."""
+    ``metrics.json``), then write the tables; return ``[(group, run,
+    metrics)]`` (dry run: the runs finished earlier only). The synthetic
+    protocols train without validation and give GA2 entries
+    (``hard_prompt``) stage 1's checkpoint (:func:`synthetic_stage1`, run
+    the first time a GA2 run needs it). Raises :class:`UsageError` or
+    :class:`RuntimeError`."""
     runs, zs_train = plan_runs(args)
-    trains_method = methods.get(args.method).trains
+    method = resolve_method(args.method)
+    trains_method = method.trains
     root = run_dir(args)
+    synthetic = args.protocol in SYNTHETIC_PROTOCOLS
+    if synthetic:
+        args = copy.copy(args)
+        args.no_validate = True
+    step_args = None  # args of the runs (+ the hard prompt, synthetic GA2)
     zs_ckpt = None
     results = []
     for group, name, cfg, seed in runs:
@@ -268,17 +310,20 @@ def run_protocol(args):
             print(f'[{name}] finished earlier: {metrics}')
             results.append((group, name, metrics))
             continue
-        _, trains = cfg_options(cfg, args)
+        if step_args is None:
+            step_args = (_with_hard_prompt(args) if synthetic
+                         and method.hard_prompt and trains_method else args)
+        _, trains = cfg_options(cfg, step_args)
         if zs_train is not None:
             if zs_ckpt is None:
                 zs_ckpt = train(zs_train, osp.join(root, 'k400_train'),
-                                seed, args)
+                                seed, step_args)
             ckpt = zs_ckpt
         elif trains and trains_method:
-            ckpt = train(cfg, work, seed, args)
+            ckpt = train(cfg, work, seed, step_args)
         else:
             ckpt = 'none'
-        metrics = test(cfg, ckpt, work, args)
+        metrics = test(cfg, ckpt, work, step_args)
         if args.dry_run:
             continue
         with open(done + '.tmp', 'w') as f:
@@ -287,6 +332,7 @@ def run_protocol(args):
         print(f'[{name}] ' + ', '.join(f'{k} {v:.2f}'
                                       for k, v in metrics.items()))
         results.append((group, name, metrics))
-    if results:
+    if results and not args.dry_run:
         print(write_results(root, results))
         print(f'results: {root}/results.csv, results.md, runs.csv')
+    return results
