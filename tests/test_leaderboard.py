@@ -191,11 +191,16 @@ def test_methods_dry_run_on_the_world(tmp_path, capsys):
     work = tmp_path / 'w'
     assert main(['synthetic', '--methods', 'zero-shot', 'ivlp',
                  'ga2clip-official', 'msta', '--dry-run',
-                 '--work-dir', str(work)]) == 0
+                 '--work-dir', str(work), '--cfg-options',
+                 'train_cfg.max_epochs=1', 'test_dataloader.batch_size=8']
+                ) == 0
     lines = capsys.readouterr().out.splitlines()
     cmds = [ln for ln in lines if ln.startswith('$ ')]
     zs = [ln for ln in cmds if 'clip-zeroshot_synth_b2n.py' in ln]
     assert len(zs) == 1 and 'tools/test.py' in zs[0] and ' none ' in zs[0]
+    # a test-only method drops the options only training reads
+    assert 'train_cfg' not in zs[0] and 'test_dataloader.batch_size=8' in zs[0]
+    assert all('train_cfg.max_epochs=1' in ln for ln in cmds if ln not in zs)
     stage1 = [i for i, ln in enumerate(cmds) if methods.SYNTHETIC_STAGE1
               in ln]
     first_ga2 = min(i for i, ln in enumerate(cmds)

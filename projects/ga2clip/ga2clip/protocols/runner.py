@@ -282,6 +282,24 @@ def _with_hard_prompt(args):
     return out
 
 
+#: top-level config keys that only training reads: a test-only method
+#: (``trains=False``) drops the --cfg-options that set them (one
+#: ``--methods`` command passes the same options to every method)
+TRAIN_ONLY_KEYS = ('train_cfg', 'train_dataloader', 'optim_wrapper',
+                   'param_scheduler', 'auto_scale_lr')
+
+
+def _test_only_args(args):
+    """``args`` without the --cfg-options of :data:`TRAIN_ONLY_KEYS`."""
+    keep = [o for o in args.cfg_options or []
+            if o.split('=', 1)[0].split('.', 1)[0] not in TRAIN_ONLY_KEYS]
+    if len(keep) == len(args.cfg_options or []):
+        return args
+    out = copy.copy(args)
+    out.cfg_options = keep
+    return out
+
+
 def run_protocol(args):
     """Train and test every planned run not finished earlier (a run with
     ``metrics.json``), then write the tables; return ``[(group, run,
@@ -313,6 +331,8 @@ def run_protocol(args):
         if step_args is None:
             step_args = (_with_hard_prompt(args) if synthetic
                          and method.hard_prompt and trains_method else args)
+            if not trains_method:
+                step_args = _test_only_args(step_args)
         _, trains = cfg_options(cfg, step_args)
         if zs_train is not None:
             if zs_ckpt is None:
