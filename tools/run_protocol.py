@@ -1,8 +1,9 @@
 #!/usr/bin/env python
 """Train and test every split of a protocol; write mean ± std of every metric.
 
-    python tools/run_protocol.py {b2n,fewshot,zeroshot,custom} [--dataset D]
-        [--method M] [--splits ...] [--shots ...] [--seeds ...]
+    python tools/run_protocol.py {b2n,fewshot,zeroshot,synthetic,
+        synthetic_temporal,custom} [--dataset D] [--method M | --methods
+        M1 M2 ... [--reference ivlp]] [--splits ...] [--shots ...] [--seeds ...]
         [--num-frames {8,16,32}] [--select {last,best}] [--gpus N]
         [--work-dir DIR] [--cfg-options k=v ...] [--dry-run]
 
