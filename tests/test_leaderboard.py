@@ -252,6 +252,8 @@ def test_methods_leaderboard_from_finished_runs(tmp_path, capsys):
     (['synthetic', '--methods', 'ivlp', 'ga2clip'],
      ['ga2clip', 'no synthetic', 'its protocols: b2n, fewshot, zeroshot']),
     (['fewshot', '--methods', 'ivlp'], ['--methods', 'fewshot']),
+    (['b2n', '--methods', 'ivlp', '--reference', 'nope'],
+     ['--reference', "'nope'"]),
 ])
 def test_methods_bad_usage(argv, words, tmp_path, capsys):
     assert main(argv + ['--dry-run', '--work-dir', str(tmp_path / 'w')]) \

@@ -227,7 +227,10 @@ def run_leaderboard(args):
         _pattern(method, args.protocol)  # lacks the protocol: UsageError
         if method not in entries:
             entries.append(method)
-    reference = resolve_method(args.reference).key
+    try:
+        reference = resolve_method(args.reference).key
+    except UsageError as exc:
+        raise UsageError(f'--reference: {exc}') from None
     out = leaderboard_dir(args)
     runs_by_method, labels = {}, {}
     for i, method in enumerate(entries, 1):
