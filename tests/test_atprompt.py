@@ -262,7 +262,9 @@ def test_vit_b16_trainable_count(variant):
 
 # -- attribute search ----------------------------------------------------------
 SEARCH_COUNTS = dict(base_train=6, base_test=1, novel_test=1, aux_train=1,
-                     aux_test=1, anchor=4)
+                     aux_test=1, anchor=4,
+                     temporal_train=6, temporal_base_test=1,
+                     temporal_novel_test=1)
 SYNTH_CFGS = REPO_ROOT / 'projects' / 'ga2clip' / 'configs' / 'synthetic'
 
 

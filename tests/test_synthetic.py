@@ -16,7 +16,9 @@ from ga2clip.synthetic import world as W
 REPO = Path(__file__).resolve().parents[1]
 CKPT = REPO / 'checkpoints' / 'ga2clip-synth.pt'
 TINY = dict(base_train=6, base_test=1, novel_test=1, aux_train=1,
-            aux_test=1, anchor=4)
+            aux_test=1, anchor=4,
+            temporal_train=6, temporal_base_test=1,
+            temporal_novel_test=1)
 
 
 def _words(name):
