@@ -107,6 +107,31 @@ def test_table_numbers_and_paired_deltas(tmp_path):
             '|') in alone and 'is not in this table' in alone
 
 
+def test_pairing_over_several_worlds():
+    """The demo over world seeds 0 and 1 (runs ``w<k>_s<split>``): a
+    test-only run ``w<k>_all_splits`` pairs with the reference runs of its
+    own world only, a trained run with the same world and split."""
+    ivlp = {'w0_s1': _run(70.0, 50.0), 'w0_s2': _run(72.0, 52.0),
+            'w1_s1': _run(60.0, 40.0), 'w1_s2': _run(64.0, 44.0)}
+    runs = {
+        'clip-zeroshot': {'w0_all_splits': _run(60.0, 56.0),
+                          'w1_all_splits': _run(50.0, 46.0)},
+        'ivlp': ivlp,
+        'other': {'w0_s1': _run(71.0, 50.0), 'w1_s2': _run(66.0, 44.0)},
+    }
+    rows = {r['key']: r for r in lb.leaderboard(runs)['rows']}
+    zs = rows['clip-zeroshot']
+    assert zs['n'] == 2 and zs['stats']['base/top1']['values'] == [60, 50]
+    # world 0: 60 - 70, 60 - 72; world 1: 50 - 60, 50 - 64
+    assert zs['delta']['base/top1']['runs'] == pytest.approx(
+        {'w0_s1': -10.0, 'w0_s2': -12.0, 'w1_s1': -10.0, 'w1_s2': -14.0})
+    assert zs['delta']['novel/top1']['runs'] == pytest.approx(
+        {'w0_s1': 6.0, 'w0_s2': 4.0, 'w1_s1': 6.0, 'w1_s2': 2.0})
+    assert zs['delta']['base/top1']['n'] == 4
+    other = rows['other']['delta']['base/top1']
+    assert other['runs'] == pytest.approx({'w0_s1': 1.0, 'w1_s2': 2.0})
+
+
 def test_t_quantiles():
     scipy_t = pytest.importorskip('scipy.stats').t
     for df in range(1, 31):

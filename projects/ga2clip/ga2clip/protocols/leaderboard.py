@@ -8,7 +8,9 @@ Runs are paired by name (``s1`` with ``s1``, ...). A method with a single
 run whose name the reference lacks (frozen CLIP zero-shot on the synthetic
 world: one test-only run that serves every split) is paired with *each*
 reference run, the same value every time; the spread of its differences is
-then the reference's own spread over splits.
+then the reference's own spread over splits. Over several synthetic worlds
+(the demo's run names ``w<k>_s<split>``) a run ``w<k>_all_splits`` is paired
+with each reference run ``w<k>_...`` of its own world.
 
 Is a mean difference larger than the noise? A paired t interval: the
 difference is marked when ``|mean| > t(0.975, n-1) * std / sqrt(n)`` over
@@ -28,8 +30,8 @@ import os
 import os.path as osp
 
 from .aggregate import mean_std
-from .plan import (B2N_PROTOCOLS, UsageError, _pattern, leaderboard_dir,
-                   resolve_method)
+from .plan import (ALL_SPLITS, B2N_PROTOCOLS, UsageError, _pattern,
+                   leaderboard_dir, resolve_method)
 
 METRICS = (('base/top1', 'Base'), ('novel/top1', 'Novel'), ('HM', 'HM'))
 # t quantiles, 0.975, by degrees of freedom (n-1); beyond 30: 1.96
@@ -60,6 +62,19 @@ def paired(runs, ref_runs, metric):
         if metric in only:
             runs = {n: only for n in ref_runs}
             names = [n for n in ref_runs if metric in ref_runs[n]]
+    elif any(n.endswith(ALL_SPLITS) for n in runs):
+        # several worlds: '<prefix>all_splits' serves '<prefix>s1', ...
+        serving = {}
+        for n in ref_runs:
+            for r in runs:
+                if (n not in runs and r.endswith(ALL_SPLITS)
+                        and n.startswith(r[:-len(ALL_SPLITS)])
+                        and metric in runs[r] and metric in ref_runs[n]):
+                    serving[n] = runs[r]
+                    break
+        if serving:
+            runs = dict(runs, **serving)
+            names = [n for n in ref_runs if n in names or n in serving]
     if not names:
         return None
     deltas = {n: runs[n][metric] - ref_runs[n][metric] for n in names}

@@ -144,7 +144,8 @@ def leaderboard_dir(args):
 
 
 def stage1_dir(args):
-    """``<work-dir>/<protocol>_stage1``: the synthetic protocols' stage 1
+    """``<work-dir>/synthetic_stage1``: the synthetic protocols' stage 1
     (IVLP on the world's auxiliary classes -> GA2's hard prompt), trained
-    once and reused by every GA2 entry."""
-    return osp.join(args.work_dir, f'{args.protocol}_stage1' + _suffix(args))
+    once and reused by every GA2 entry of every synthetic protocol (one
+    config, ``methods.SYNTHETIC_STAGE1``, whatever the protocol)."""
+    return osp.join(args.work_dir, 'synthetic_stage1' + _suffix(args))
