@@ -90,14 +90,30 @@ def zeroshot_main(argv=None) -> int:
         description='Zero-shot top-1 of a CLIP on written synthetic worlds '
                     '(frame mean of encode_image, template "a video of a '
                     '{}.").')
-    p.add_argument('worlds', nargs='+', help='world folders')
+    p.add_argument('worlds', nargs='*', help='world folders')
     p.add_argument('--checkpoint', default='checkpoints/ga2clip-synth.pt')
     p.add_argument('--name', default='ga2clip-synth')
     p.add_argument('--splits', nargs='+',
                    default=['base_test', 'novel_test'])
     p.add_argument('--template', default='a video of a {}.')
     p.add_argument('--threads', type=int, default=1)
+    p.add_argument('--web-domain', choices=['flat', 'varied'],
+                   help='instead of written worlds (give none): score '
+                   'clips rendered in memory in the web domain (the '
+                   "checkpoint's own domain), per attribute")
+    p.add_argument('--per-class', type=int, default=4,
+                   help='--web-domain: clips per class')
     a = p.parse_args(argv)
+    if a.web_domain:
+        import torch
+        torch.set_num_threads(a.threads)
+        model, tok = Z.load_clip(a.checkpoint, a.name)
+        print(json.dumps(Z.web_domain_accuracy(
+            model, tok, per_class=a.per_class, web=a.web_domain,
+            template=a.template), indent=1))
+        return 0
+    if not a.worlds:
+        p.error('give world folders, or --web-domain flat|varied')
     try:
         res = Z.evaluate_worlds(a.worlds, a.checkpoint, name=a.name,
                                 splits=a.splits, template=a.template,

@@ -97,3 +97,45 @@ def evaluate_worlds(worlds: Sequence[str], checkpoint: Optional[str],
                                        if len(hm) > 1 else 0.0, 2))
     return dict(per_world=res, summary=summary, checkpoint=checkpoint,
                 template=template)
+
+
+@torch.no_grad()
+def web_domain_accuracy(model, tokenizer, per_class: int = 4,
+                        seed: int = 0, web: str = 'flat',
+                        template: str = 'a video of a {}.') -> dict:
+    """Frame-mean zero-shot in the tiny CLIP's *own* (web) domain: clips of
+    every base and novel class rendered in memory (no compression), scored
+    within their vocabulary. Returns per vocabulary the top-1 and how often
+    the predicted class has the right texture, colour and shape (the
+    attributes a frame shows). ``web``: ``'flat'`` (v1's web domain) or
+    ``'varied'`` (a :func:`~ga2clip.synthetic.world.web_shift` per clip)."""
+    from . import world as W
+    from .pretrain import to_tensor
+    out = {}
+    for vocab, names in (('base', W.base_classes()),
+                         ('novel', W.novel_classes())):
+        t = F.normalize(text_features(model, tokenizer, names, template),
+                        dim=-1)
+        right = dict(top1=0, texture=0, colour=0, shape=0)
+        n = 0
+        for ci, name in enumerate(names):
+            clips = []
+            for k in range(per_class):
+                key = [int(seed), 11, ci, k, 0 if vocab == 'base' else 1]
+                rng = np.random.default_rng(key)
+                spec = W.sample_spec(rng, name, key)
+                dom = W.web_shift(rng) if web == 'varied' else W.WEB
+                clips.append(W.render_clip(spec, dom, 8, 32))
+            x = to_tensor(np.concatenate(clips))
+            f = model.encode_image(x).view(per_class, 8, -1).mean(1)
+            pred = (F.normalize(f, dim=-1) @ t.t()).argmax(1).tolist()
+            true = W.parse_class_name(name)
+            for p in pred:
+                guess = W.parse_class_name(names[p])
+                right['top1'] += int(p == ci)
+                for j, attr in enumerate(('texture', 'colour', 'shape')):
+                    right[attr] += int(guess[j] == true[j])
+                n += 1
+        out[vocab] = {k: round(100.0 * v / n, 1) for k, v in right.items()}
+        out[vocab]['n'] = n
+    return out
