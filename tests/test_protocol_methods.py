@@ -30,12 +30,39 @@ def test_demo_rows_are_the_table():
     from ga2clip.apis import demo as demo_api
     demo = [m.key for m in methods.METHODS if m.in_demo]
     assert _choices(demo_api.build_parser(), 'methods') == demo
-    assert demo_api.parse_args([]).methods == demo
+    # the default run: the demo_default rows; --full: every in_demo row
+    default = [m.key for m in methods.METHODS if m.demo_default]
+    assert demo_api.parse_args([]).methods == default
+    assert demo_api.parse_args(['--full']).methods == demo
     # the rows of the README's demo table, in its order
     readme = (REPO_ROOT / 'README.md').read_text().split(
         '| method | Base | Novel | HM | runs |')[1].split('\n\n')[0]
     rows = [ln.split('|')[1].strip() for ln in readme.splitlines()[2:]]
     assert rows == [methods.get(k).label for k in demo]
+
+
+def test_demo_default_set():
+    """The demo's default run (``demo_default``): zero-shot, IVLP, GA2-CLIP
+    with the official anchors and with the margin anchors (the best
+    effective mode of the v1 demo), and one entry of every other method
+    family; each a demo row with both synthetic protocols."""
+    default = methods.demo_default_methods()
+    assert [m.key for m in default] == [
+        'clip-zeroshot', 'ivlp', 'ga2clip-official', 'ga2clip-margin',
+        'vita-clip', 'atprompt-ivlp', 'msta', 'vifi-ft']
+    assert all(m.in_demo and m.synthetic_b2n and m.synthetic_temporal
+               for m in default)
+    # a strict subset of the demo rows, in table order
+    demo = methods.demo_methods()
+    assert set(default) < set(demo)
+    assert [m for m in demo if m in default] == default
+    # the flag alone decides: an in_demo entry without it is --full only
+    assert not methods.get('ga2clip-kl').demo_default
+    assert methods.get('ga2clip-kl') in demo
+    # zero-shot trains nothing; the GA2 rows need stage 1's hard prompt
+    assert [m.key for m in default if not m.trains] == ['clip-zeroshot']
+    assert [m.key for m in default if m.hard_prompt] == [
+        'ga2clip-official', 'ga2clip-margin']
 
 
 @pytest.mark.parametrize('method', methods.METHODS, ids=lambda m: m.key)

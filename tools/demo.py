@@ -1,8 +1,12 @@
 #!/usr/bin/env python
-"""The embedded default (README command 1): the full base-to-novel
-comparison on the synthetic world with a tiny CLIP, on CPU.
+"""The embedded default (README command 1): the synthetic world's
+base-to-novel and temporal split with a tiny CLIP, on CPU --
+``tools/run_protocol.py {synthetic,synthetic_temporal} --methods ...`` run
+in this one process, then one leaderboard per protocol
+(``<work-dir>/b2n/``, ``<work-dir>/temporal/``).
 
-    python tools/demo.py [--quick] [--splits 1 2 3] [--work-dir DIR]
+    python tools/demo.py [--full] [--quick] [--protocols ...] [--splits 1 2 3]
+        [--world-seeds 0 1 2] [--methods ...] [--work-dir DIR]
 """
 import sys
 from pathlib import Path

@@ -1,49 +1,85 @@
-"""The embedded default: the full base-to-novel comparison on the synthetic
-world, run with the real tools (``tools/train.py`` / ``tools/test.py``
-through ``tools/run_protocol.py``) and the real configs in
-``projects/ga2clip/configs/synthetic/``.
+"""The embedded default: base-to-novel comparisons on the synthetic world,
+run with the real tools -- the demo *is* ``tools/run_protocol.py
+<protocol> --methods ...`` (:func:`ga2clip.protocols.leaderboard.run_leaderboard`
+-> ``tools/train.py`` / ``tools/test.py``, the configs in
+``projects/ga2clip/configs/synthetic/``), called in this process, once per
+world and protocol.
 
-Steps: generate (or reuse) the world; check the shipped tiny CLIP; stage 1
-(IVLP on the auxiliary classes -> GA2's hard prompt); then, for every
-method and split, train and test; print a Base / Novel / HM table
-(mean ± std over splits, each method's paired difference to IVLP;
-:mod:`ga2clip.protocols.leaderboard`) and write ``results.md``,
-``results.csv``, ``results.json`` and ``results.png`` in the work dir.
-Finished steps are reused on a re-run.
+Steps: generate (or reuse) the world of every world seed; check the shipped
+tiny CLIP; per world: stage 1 (IVLP on the auxiliary classes -> GA2's hard
+prompt, shared by both protocols), then for each protocol (``synthetic``:
+the world's base-to-novel; ``synthetic_temporal``: the temporal split,
+classes that differ only in how the object moves) every method and split.
+One progress line per finished run with the elapsed time and an ETA. Then
+one Base / Novel / HM leaderboard per protocol over every (world, split) run
+(mean ± std, each method's paired difference to IVLP on the same world and
+split; :mod:`ga2clip.protocols.leaderboard`), printed and written to
+``<work-dir>/b2n/results.{md,csv,json,png}`` and
+``<work-dir>/temporal/results.{md,csv,json,png}``. Finished runs are reused
+on a re-run.
 
-    python tools/demo.py [--work-dir work_dirs/demo] [--splits 1 2 3]
-        [--methods ...] [--quick]
+The default run: the method table's ``demo_default`` entries, world seed 0,
+splits 1 2 3, both protocols; ``--full``: every ``in_demo`` entry and world
+seeds 0 1 2. The steps run inside this one process
+(``GA2CLIP_INPROCESS=1`` unless set to 0; :func:`~ga2clip.protocols.runner.run_step`).
+
+    python tools/demo.py [--full] [--quick] [--work-dir work_dirs/demo]
+        [--protocols synthetic synthetic_temporal] [--splits 1 2 3]
+        [--world-seeds 0 1 2] [--methods ...] [--epochs N]
 """
 import argparse
+import contextlib
+import copy
+import io
+import json
 import os
 import os.path as osp
 import re
 import sys
 import time
+from collections import namedtuple
 
 from ..protocols import methods as method_table
-from ..protocols.aggregate import read_runs
-from ..protocols.runner import ROOT, StepFailed, run_step
+from ..protocols.runner import INPROCESS_ENV, ROOT
 
-CONFIGS = method_table.CONFIGS
 DEFAULT_WORLD = 'data/synthetic/world'
 CLIP_CKPT = os.environ.get('GA2CLIP_SYNTH_CLIP', 'checkpoints/ga2clip-synth.pt')
 QUICK_COUNTS = dict(base_train=6, base_test=1, novel_test=1, aux_train=2,
-                    aux_test=1, anchor=8)
+                    aux_test=1, anchor=8, temporal_train=6,
+                    temporal_base_test=1, temporal_novel_test=1)
+#: the demo's protocols -> the folder of their leaderboard in the work dir
+PROTOCOLS = {'synthetic': 'b2n', 'synthetic_temporal': 'temporal'}
+TITLES = {'synthetic': 'Synthetic base-to-novel',
+          'synthetic_temporal': 'Synthetic temporal split'}
+FULL_WORLD_SEEDS = [0, 1, 2]
+
+#: one unit of work: a run (``protocol`` set) or a world's stage 1
+#: (``protocol`` None); ``trains`` False: a cheap test-only run
+Unit = namedtuple('Unit', 'world protocol method run trains')
 
 
 def build_parser():
     """The parser of ``tools/demo.py``; ``--methods`` are the method table's
     :func:`~ga2clip.protocols.methods.demo_methods`."""
     keys = [m.key for m in method_table.demo_methods()]
+    default = [m.key for m in method_table.demo_default_methods()]
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--work-dir', default='work_dirs/demo')
     p.add_argument('--world', default=None,
-                   help=f'world folder (default {DEFAULT_WORLD}; --quick: '
-                   '<work-dir>/world)')
-    p.add_argument('--splits', type=int, nargs='+', default=[1, 2, 3],
-                   choices=[1, 2, 3])
-    p.add_argument('--methods', nargs='+', default=keys, choices=keys)
+                   help=f'the folder of world seed 0 (default '
+                   f'{DEFAULT_WORLD}; --quick: <work-dir>/world); seed k: '
+                   'the same name + _seed<k>')
+    p.add_argument('--world-seeds', type=int, nargs='+', default=None,
+                   help='one world per seed (default 0; --full: 0 1 2)')
+    p.add_argument('--protocols', nargs='+', choices=list(PROTOCOLS),
+                   default=list(PROTOCOLS))
+    p.add_argument('--splits', type=int, nargs='+', default=None,
+                   choices=[1, 2, 3],
+                   help='training splits (default 1 2 3; --quick: 1)')
+    p.add_argument('--methods', nargs='+', default=None, choices=keys,
+                   help=f'default: {" ".join(default)}; --full: every one')
+    p.add_argument('--full', action='store_true',
+                   help='every method of the demo and world seeds 0 1 2')
     p.add_argument('--epochs', type=int, default=None,
                    help='override the configs\' epochs (default: theirs)')
     p.add_argument('--quick', action='store_true',
@@ -55,123 +91,268 @@ def build_parser():
 
 
 def parse_args(argv=None):
-    return build_parser().parse_args(argv)
+    """Parsed ``tools/demo.py`` arguments with the defaults that depend on
+    ``--full`` / ``--quick`` filled in (methods, world seeds, splits)."""
+    args = build_parser().parse_args(argv)
+    if args.methods is None:
+        args.methods = [m.key for m in (
+            method_table.demo_methods() if args.full
+            else method_table.demo_default_methods())]
+    if args.world_seeds is None:
+        args.world_seeds = list(FULL_WORLD_SEEDS) if args.full else [0]
+    if args.splits is None:
+        args.splits = [1] if args.quick else [1, 2, 3]
+    args.world_seeds = list(dict.fromkeys(args.world_seeds))
+    return args
+
+
+def world_dir(args, seed):
+    """The world folder of a world seed: ``--world`` (default
+    ``data/synthetic/world``; --quick: ``<work-dir>/world``) for seed 0,
+    that name + ``_seed<k>`` for seed k."""
+    base = args.world or (osp.join(args.work_dir, 'world') if args.quick
+                          else DEFAULT_WORLD)
+    return base if seed == 0 else f'{base}_seed{seed}'
+
+
+def world_work_dir(args, seed):
+    """``<work-dir>/w<seed>``: run_protocol's work dir for one world."""
+    return osp.join(args.work_dir, f'w{seed}')
+
+
+def cfg_options(args):
+    epochs = 1 if args.quick and args.epochs is None else args.epochs
+    return [f'train_cfg.max_epochs={epochs}'] if epochs else []
+
+
+def protocol_argv(args, seed, protocol):
+    """The ``tools/run_protocol.py`` command line the demo runs for one
+    world and protocol (without the program name)."""
+    argv = [protocol, '--methods', *args.methods,
+            '--splits', *map(str, args.splits),
+            '--work-dir', world_work_dir(args, seed), '--no-validate']
+    opts = cfg_options(args)
+    if opts:
+        argv += ['--cfg-options', *opts]
+    return argv
+
+
+def _protocol_args(args, seed, protocol):
+    from ..protocols.cli import parse_args as run_protocol_args
+    return run_protocol_args(protocol_argv(args, seed, protocol))
+
+
+def _run_name(args, seed, name):
+    """A run's name in the demo's tables: ``s2`` (one world) or ``w1_s2``."""
+    return name if len(args.world_seeds) == 1 else f'w{seed}_{name}'
+
+
+def plan(args):
+    """Every :class:`Unit` of the demo, in the order it runs: per world,
+    stage 1 (when a GA2 entry is in ``--methods``), then per protocol every
+    method's runs (their names from run_protocol's own plan)."""
+    from ..protocols.plan import plan_runs
+    entries = [method_table.get(k) for k in args.methods]
+    units = []
+    for seed in args.world_seeds:
+        if any(m.hard_prompt for m in entries):
+            units.append(Unit(seed, None, 'stage 1', None, True))
+        for protocol in args.protocols:
+            pargs = _protocol_args(args, seed, protocol)
+            for m in entries:
+                one = copy.copy(pargs)
+                one.method = m.key
+                for _, name, _, _ in plan_runs(one)[0]:
+                    units.append(Unit(seed, protocol, m.key, name, m.trains))
+    return units
 
 
 class Progress:
-    def __init__(self, total):
-        self.total, self.done, self.t0 = total, 0, time.time()
+    """``[k/N | 123s elapsed | ETA 245s] <what>``: the ETA is the mean time
+    of the training runs finished in this process times the training runs
+    left, plus the same for the (cheap) test-only runs; reused runs count
+    as done and take no time."""
 
-    def step(self, what):
+    def __init__(self, units, stream=None):
+        self.total, self.done = len(units), 0
+        self.left = {True: sum(u.trains for u in units),
+                     False: sum(not u.trains for u in units)}
+        self.spent = {True: [0.0, 0], False: [0.0, 0]}
+        self.stream = stream or sys.stdout
+        self.t0 = self.last = time.time()
+
+    def elapsed(self):
+        return time.time() - self.t0
+
+    def mark(self):
+        """Start timing the next unit now."""
+        self.last = time.time()
+
+    def eta(self):
+        rest = 0.0
+        for kind in (True, False):
+            seconds, n = self.spent[kind]
+            if self.left[kind] and n:
+                rest += seconds / n * self.left[kind]
+            elif self.left[kind] and kind:  # no training run timed yet
+                return '?'
+        return f'{rest:.0f}s'
+
+    def step(self, trains, what, reused=False):
+        now = time.time()
+        if not reused:
+            self.spent[trains][0] += now - self.last
+            self.spent[trains][1] += 1
+        self.last = now
         self.done += 1
-        print(f'[{self.done}/{self.total} | {time.time() - self.t0:5.0f}s] '
-              f'{what}', flush=True)
+        self.left[trains] -= 1
+        self.say(f'[{self.done}/{self.total} | {self.elapsed():.0f}s '
+                 f'elapsed | ETA {self.eta()}] {what}')
+
+    def say(self, line):
+        print(line, file=self.stream, flush=True)
 
 
-def _run(cmd, log, echo=None):
-    """Run a step (:func:`ga2clip.protocols.runner.run_step`); its output
-    goes to ``log``, the lines ``echo`` returns are printed."""
-    try:
-        run_step(cmd, log, echo=echo)
-    except StepFailed as exc:
-        raise SystemExit(f'error: {exc}') from None
+class _LineTee(io.TextIOBase):
+    """A text stream that appends to ``log`` and calls ``on_line`` with
+    every complete line (run_protocol's output: the demo's progress)."""
+
+    def __init__(self, log, on_line):
+        self.log, self.on_line, self.buf = log, on_line, ''
+
+    def writable(self):
+        return True
+
+    def write(self, s):
+        self.log.write(s)
+        self.buf += s
+        while '\n' in self.buf:
+            line, self.buf = self.buf.split('\n', 1)
+            self.on_line(line)
+        return len(s)
+
+    def flush(self):
+        self.log.flush()
 
 
-def _run_result(line):
-    """Short form of tools/run_protocol.py's per-run line
-    ("[<run>] base/top1 .., novel/top1 .., HM .."), else None."""
-    if not line.startswith('['):
-        return None
-    run = line[1:line.find(']')]
-    if 'finished earlier' in line:
-        return f'{run}: finished earlier, reused'
-    found = dict(re.findall(r'(base/top1|novel/top1|HM) ([\d.]+)', line))
-    if len(found) < 3:
-        return None
-    return (f"{run}: base {float(found['base/top1']):.1f}  novel "
-            f"{float(found['novel/top1']):.1f}  HM {float(found['HM']):.1f}")
+# run_protocol's lines: "== [2/8] ivlp: IVLP ==" (a method starts) and
+# "[s1] base/top1 ..." / "[s1] finished earlier: {...}" (a run is done)
+_METHOD_LINE = re.compile(r'^== \[\d+/\d+\] (\S+): ')
+_RUN_LINE = re.compile(r'^\[([^\]]+)\] ')
 
 
-def stage1(work, epoch_opts, progress):
-    """Train IVLP on the auxiliary classes; return its last checkpoint."""
-    tdir = osp.join(work, 'stage1')
-    last = osp.join(tdir, 'last_checkpoint')
-    if osp.isfile(last):
-        progress.step('stage 1 (IVLP on auxiliary classes): reused')
-    else:
-        cmd = [sys.executable, 'tools/train.py',
-               CONFIGS / method_table.SYNTHETIC_STAGE1, '--work-dir', tdir]
-        if epoch_opts:
-            cmd += ['--cfg-options', *epoch_opts]
-        _run(cmd, log=osp.join(work, 'stage1.log'))
-        progress.step('stage 1 (IVLP on auxiliary classes): trained')
-    with open(last) as f:
-        path = f.read().strip()
-    return path if osp.isabs(path) else osp.join(tdir, osp.basename(path))
+def _result(metrics):
+    return (f"base {metrics['base/top1']:.1f}  novel "
+            f"{metrics['novel/top1']:.1f}  HM {metrics['HM']:.1f}")
 
 
-def run_method(method, splits, work, opts, progress):
-    """Train + test every split of one method (its ``synthetic_b2n``
-    configs) via tools/run_protocol.py; return the path of its runs.csv."""
-    key, pattern = method.key, method.synthetic_b2n
-    configs = ([CONFIGS / pattern.format(split=s) for s in splits]
-               if '{split}' in pattern else [CONFIGS / pattern])
-    cmd = [sys.executable, 'tools/run_protocol.py', 'custom', '--configs',
-           *configs, '--name', key, '--work-dir', osp.join(work, key),
-           '--no-validate']
-    if opts:
-        cmd += ['--cfg-options', *opts]
-    _run(cmd, log=osp.join(work, f'{key}.log'), echo=_run_result)
-    progress.step(f'{key}: {len(configs)} run(s) trained and tested')
-    return osp.join(work, key, f'custom_{key}', 'runs.csv')
+def _run_protocol(args, seed, protocol, progress):
+    """``run_protocol <protocol> --methods ...`` for one world in this
+    process (its output to ``<work-dir>/w<seed>/<protocol>.log``, a progress
+    line per finished run); return ``{method: {run: metrics}}``."""
+    from ..protocols.leaderboard import run_leaderboard
+    from ..protocols.plan import leaderboard_dir, run_dir
+    pargs = _protocol_args(args, seed, protocol)
+    log = osp.join(world_work_dir(args, seed), f'{protocol}.log')
+    os.makedirs(osp.dirname(log), exist_ok=True)
+    state = dict(method=None)
+
+    def on_line(line):
+        found = _METHOD_LINE.match(line)
+        if found:
+            state['method'] = method_table.get(found.group(1))
+            return
+        found = _RUN_LINE.match(line)
+        if not found or state['method'] is None or \
+                found.group(1) == 'stage 1':
+            return
+        method, name = state['method'], found.group(1)
+        one = copy.copy(pargs)
+        one.method = method.key
+        with open(osp.join(run_dir(one), name, 'metrics.json')) as f:
+            metrics = json.load(f)
+        reused = 'finished earlier' in line
+        progress.step(method.trains,
+                      f'{method.key} {protocol} '
+                      f'{_run_name(args, seed, name)}: {_result(metrics)}'
+                      + (' (finished earlier, reused)' if reused else ''),
+                      reused=reused)
+
+    command = ' '.join(protocol_argv(args, seed, protocol))
+    with open(log, 'a') as f:
+        f.write(f'$ GA2CLIP_SYNTH_ROOT={os.environ["GA2CLIP_SYNTH_ROOT"]} '
+                f'python tools/run_protocol.py {command}\n')
+        with contextlib.redirect_stdout(_LineTee(f, on_line)):
+            run_leaderboard(pargs)
+    with open(osp.join(leaderboard_dir(pargs), 'leaderboard.json')) as f:
+        return json.load(f)['methods']
 
 
-def by_split(method, runs, splits, field='synthetic_b2n'):
-    """A method's ``{run: metrics}`` (run = config stem, as the custom
-    protocol names them; configs from its ``field`` pattern) keyed ``s1``,
-    ``s2``, ... so that runs pair up across methods by split; a split-less
-    (test-only) run keeps its name and the leaderboard pairs it with every
-    split."""
-    pattern = getattr(method, field)
-    if '{split}' not in pattern:
-        return dict(runs)
-    names = {(CONFIGS / pattern.format(split=s)).stem: f's{s}'
-             for s in splits}
-    return {names.get(run, run): m for run, m in runs.items()}
+def _stage1(args, seed, progress):
+    """Stage 1 of one world (run_protocol's own, shared by the synthetic
+    protocols), before its runs, so that it has a progress line."""
+    from ..protocols.plan import stage1_dir
+    from ..protocols.runner import synthetic_stage1
+    pargs = _protocol_args(args, seed, args.protocols[0])
+    pargs.no_validate = True  # as run_protocol runs the synthetic protocols
+    reused = osp.isfile(osp.join(stage1_dir(pargs), 'stage1.json'))
+    log = osp.join(world_work_dir(args, seed), 'stage1.log')
+    os.makedirs(osp.dirname(log), exist_ok=True)
+    with open(log, 'a') as f, contextlib.redirect_stdout(f):
+        synthetic_stage1(pargs)
+    progress.step(True, f'stage 1 (IVLP on the auxiliary classes) w{seed}: '
+                  + ('finished earlier, reused' if reused else 'trained'),
+                  reused=reused)
 
 
-def write_outputs(work, results, splits, note):
-    """``results.{md,csv,json,png}`` in ``work`` from
-    :mod:`ga2clip.protocols.leaderboard` (mean ± std over splits, paired
-    differences to IVLP); return the markdown and the chart's path."""
+def _quiet_config_logs():
+    """run_protocol loads each config in this process; mmengine's current
+    logger would print an INFO line per load ('Using env variable
+    GA2CLIP_SYNTH_ROOT ...') on the console: its console handlers show
+    warnings and errors only (the runs' own logs are unchanged)."""
+    import logging
+
+    from mmengine.logging import MMLogger
+    for handler in MMLogger.get_current_instance().handlers:
+        if type(handler) is logging.StreamHandler:
+            handler.setLevel(logging.WARNING)
+
+
+def write_outputs(args, protocol, runs, labels, note):
+    """``<work-dir>/<b2n|temporal>/results.{md,csv,json,png}`` from
+    :mod:`ga2clip.protocols.leaderboard`; return the markdown and the
+    paths."""
     from ..protocols.leaderboard import leaderboard, write_leaderboard
-    runs = {key: r for key, _, r in results}
-    board = leaderboard(runs, {key: label for key, label, _ in results})
-    md, paths = write_leaderboard(
-        work, board, runs, stem='results', note=note,
-        title='Synthetic base-to-novel, top-1 (%), mean ± std over splits',
-        group='synthetic world', extra=dict(splits=splits))
-    return md, paths['png']
+    board = leaderboard(runs, labels)
+    return write_leaderboard(
+        osp.join(args.work_dir, PROTOCOLS[protocol]), board, runs,
+        stem='results', note=note,
+        title=f'{TITLES[protocol]}, top-1 (%), mean ± std over runs',
+        group='synthetic world', extra=dict(
+            protocol=protocol, splits=args.splits,
+            world_seeds=args.world_seeds,
+            worlds=[world_dir(args, s) for s in args.world_seeds]))
 
 
 def main(argv=None):
     args = parse_args(argv)
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT / 'projects' / 'ga2clip'))
-    t0 = time.time()
-    work = args.work_dir
-    splits = args.splits if not (args.quick and args.splits == [1, 2, 3]) \
-        else [1]
-    world = args.world or (osp.join(work, 'world') if args.quick
-                           else DEFAULT_WORLD)
-    os.makedirs(work, exist_ok=True)
-    os.environ['GA2CLIP_SYNTH_ROOT'] = world
+    os.makedirs(args.work_dir, exist_ok=True)
     os.environ.setdefault('OMP_NUM_THREADS', str(os.cpu_count() or 1))
-
-    methods = [m for m in method_table.demo_methods()
-               if m.key in args.methods]
-    needs_stage1 = any(m.hard_prompt for m in methods)
-    progress = Progress(1 + int(needs_stage1) + len(methods) + 1)
+    os.environ.setdefault(INPROCESS_ENV, '1')
+    from ..protocols.plan import UsageError
+    try:
+        units = plan(args)
+    except UsageError as exc:
+        raise SystemExit(f'error: {exc}') from None
+    progress = Progress(units)
+    progress.say(
+        f'demo: {len(args.methods)} method(s) x {len(args.protocols)} '
+        f'protocol(s) x split(s) {" ".join(map(str, args.splits))} x world '
+        f'seed(s) {" ".join(map(str, args.world_seeds))} = {len(units)} '
+        f'runs (stage 1 included); in-process: '
+        f'{os.environ[INPROCESS_ENV] == "1"}')
 
     if not osp.isfile(CLIP_CKPT):
         raise SystemExit(
@@ -181,33 +362,57 @@ def main(argv=None):
     from ga2clip.synthetic import generate_world
     kw = dict(counts=QUICK_COUNTS, shots=2, num_fewshot_seeds=3) \
         if args.quick else {}
-    generate_world(world, seed=0, workers=args.workers,
-                   log=lambda msg: print('   ' + msg, flush=True), **kw)
-    progress.step(f'synthetic world ready in {world}')
+    for seed in args.world_seeds:
+        world = world_dir(args, seed)
+        generate_world(world, seed=seed, workers=args.workers,
+                       log=lambda msg: progress.say('   ' + msg), **kw)
+        progress.say(f'[world {seed} | {progress.elapsed():.0f}s elapsed] '
+                     f'synthetic world ready in {world}')
 
-    epochs = 1 if args.quick and args.epochs is None else args.epochs
-    epoch_opts = [f'train_cfg.max_epochs={epochs}'] if epochs else []
-    opts = list(epoch_opts)
-    if needs_stage1:
-        hard = stage1(work, epoch_opts, progress)
-        opts_ga2 = opts + [f'model.text_head.hard_prompt.path={hard}']
-    results = []
-    for method in methods:
-        method_opts = opts_ga2 if method.hard_prompt else (
-            opts if method.trains else [])
-        runs = read_runs(run_method(method, splits, work, method_opts,
-                                    progress))
-        results.append((method.key, method.label,
-                        by_split(method, runs, splits)))
+    _quiet_config_logs()
+    needs_stage1 = any(method_table.get(k).hard_prompt for k in args.methods)
+    runs = {p: {} for p in args.protocols}
+    progress.mark()
+    try:
+        for seed in args.world_seeds:
+            os.environ['GA2CLIP_SYNTH_ROOT'] = world_dir(args, seed)
+            if needs_stage1:
+                _stage1(args, seed, progress)
+            for protocol in args.protocols:
+                by_method = _run_protocol(args, seed, protocol, progress)
+                for key, by_run in by_method.items():
+                    runs[protocol].setdefault(key, {}).update(
+                        {_run_name(args, seed, name): m
+                         for name, m in by_run.items()})
+                progress.mark()  # the leaderboard's files are not a run
+    except (UsageError, RuntimeError) as exc:
+        raise SystemExit(f'error: {exc}') from None
 
-    note = (f'Synthetic world `{world}`: base {len(splits)} split(s) '
-            f'{", ".join(f"s{s}" for s in splits)}; mean ± std (n-1) over '
-            'splits; the zero-shot row is one test run (it trains nothing '
-            'and the test set is the same for every split), paired with '
-            f'every split. Work dir: `{work}`. Total time '
-            f'{time.time() - t0:.0f} s.')
-    md, png = write_outputs(work, results, splits, note)
-    progress.step('summary written')
-    print('\n' + md)
-    print(f'table: {work}/results.md, {work}/results.csv; chart: {png}')
+    labels = {k: method_table.get(k).label for k in args.methods}
+    worlds = ', '.join(f'`{world_dir(args, s)}` (seed {s})'
+                       for s in args.world_seeds)
+    names = ('s1 ... (one world)' if len(args.world_seeds) == 1
+             else 'w<seed>_s<split>')
+    outputs = []
+    for protocol in args.protocols:
+        note = (
+            f'{TITLES[protocol]} (`{protocol}`) of the synthetic world(s) '
+            f'{worlds}; training split(s) '
+            f'{", ".join(f"s{s}" for s in args.splits)}; runs named '
+            f'{names}; mean ± std (n-1) over runs; the zero-shot row is one '
+            'test-only run per world (it trains nothing and the test set '
+            'is the same for every split), paired with every split of its '
+            f'world. Per-world tables: `{args.work_dir}/w<seed>/'
+            f'leaderboard_{protocol}/`. Total time of the demo '
+            f'{progress.elapsed():.0f} s.')
+        md, paths = write_outputs(args, protocol, runs[protocol], labels,
+                                  note)
+        outputs.append((protocol, md, paths))
+    progress.say(f'[{progress.elapsed():.0f}s elapsed] summary written: '
+                 + ', '.join(paths['md'] for _, _, paths in outputs))
+    for protocol, md, paths in outputs:
+        progress.say(f'\n## {TITLES[protocol]}\n\n{md}')
+    for protocol, _, paths in outputs:
+        progress.say(f'{PROTOCOLS[protocol]}: table {paths["md"]}, '
+                     f'{paths["csv"]}; chart {paths["png"]}')
     return 0

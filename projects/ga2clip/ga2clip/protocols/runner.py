@@ -82,6 +82,10 @@ def _run_inprocess(script, argv, f):
         loggers = [logging.getLogger()] + [
             lg for lg in logging.Logger.manager.loggerDict.values()
             if isinstance(lg, logging.Logger)]
+        # mmengine's MMLogger instances live outside logging's manager; the
+        # current one logs the next Config.fromfile's messages
+        from mmengine.logging import MMLogger
+        loggers += list(MMLogger._instance_dict.values())
         for lg in loggers:
             for h in list(lg.handlers):
                 if getattr(h, 'stream', None) is f:
