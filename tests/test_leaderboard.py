@@ -293,20 +293,21 @@ def test_methods_bad_usage(argv, words, tmp_path, capsys):
 
 def test_demo_outputs_come_from_the_leaderboard(tmp_path):
     from ga2clip.apis import demo
-    ivlp, zs = methods.get('ivlp'), methods.get('clip-zeroshot')
-    raw = {f'ivlp_synth_b2n_s{s}': m for s, m in
-           zip((1, 2, 3), _runs()['ivlp'].values())}
-    assert demo.by_split(ivlp, raw, [1, 2, 3]) == _runs()['ivlp']
-    zs_runs = {'clip-zeroshot_synth_b2n': _run(60.0, 56.0)}
-    assert demo.by_split(zs, zs_runs, [1, 2, 3]) == zs_runs
-    results = [('clip-zeroshot', zs.label, zs_runs),
-               ('ivlp', ivlp.label, demo.by_split(ivlp, raw, [1, 2, 3]))]
-    md, png = demo.write_outputs(str(tmp_path), results, [1, 2, 3], 'note')
-    assert '| CLIP zero-shot | 60.0 | 56.0 |' in md
-    assert '-12.0 ± 2.0*' in md and md.rstrip().endswith('note')
-    assert (tmp_path / 'results.md').read_text() == md
-    rows = list(csv.DictReader(open(tmp_path / 'results.csv', newline='')))
-    assert {r['method'] for r in rows} == {'clip-zeroshot', 'ivlp'}
-    assert json.loads((tmp_path / 'results.json').read_text())[
-        'methods']['ivlp'] == _runs()['ivlp']
-    assert png == str(tmp_path / 'results.png')
+    args = demo.parse_args(['--work-dir', str(tmp_path)])
+    runs = {'clip-zeroshot': {'all_splits': _run(60.0, 56.0)},
+            'ivlp': _runs()['ivlp']}
+    labels = {k: methods.get(k).label for k in runs}
+    # one folder per protocol: b2n/ and temporal/
+    for protocol, folder in (('synthetic', 'b2n'),
+                             ('synthetic_temporal', 'temporal')):
+        md, paths = demo.write_outputs(args, protocol, runs, labels, 'note')
+        out = tmp_path / folder
+        assert '| CLIP zero-shot | 60.0 | 56.0 |' in md
+        assert '-12.0 ± 2.0*' in md and md.rstrip().endswith('note')
+        assert (out / 'results.md').read_text() == md
+        rows = list(csv.DictReader(open(out / 'results.csv', newline='')))
+        assert {r['method'] for r in rows} == {'clip-zeroshot', 'ivlp'}
+        data = json.loads((out / 'results.json').read_text())
+        assert data['methods']['ivlp'] == _runs()['ivlp']
+        assert data['protocol'] == protocol and data['world_seeds'] == [0]
+        assert paths['png'] == str(out / 'results.png')
