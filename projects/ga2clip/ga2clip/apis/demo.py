@@ -1,7 +1,8 @@
 """The embedded default: base-to-novel comparisons on the synthetic world,
 run with the real tools -- the demo *is* ``tools/run_protocol.py
-<protocol> --methods ...`` (:func:`ga2clip.protocols.leaderboard.run_leaderboard`
--> ``tools/train.py`` / ``tools/test.py``, the configs in
+<protocol> --methods ...``
+(:func:`ga2clip.protocols.leaderboard.run_leaderboard` ->
+``tools/train.py`` / ``tools/test.py``, the configs in
 ``projects/ga2clip/configs/synthetic/``), called in this process, once per
 world and protocol.
 
@@ -21,7 +22,8 @@ on a re-run.
 The default run: the method table's ``demo_default`` entries, world seed 0,
 splits 1 2 3, both protocols; ``--full``: every ``in_demo`` entry and world
 seeds 0 1 2. The steps run inside this one process
-(``GA2CLIP_INPROCESS=1`` unless set to 0; :func:`~ga2clip.protocols.runner.run_step`).
+(``GA2CLIP_INPROCESS=1`` unless set to 0;
+:func:`~ga2clip.protocols.runner.run_step`).
 
     python tools/demo.py [--full] [--quick] [--work-dir work_dirs/demo]
         [--protocols synthetic synthetic_temporal] [--splits 1 2 3]
