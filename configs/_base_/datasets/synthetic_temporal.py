@@ -8,7 +8,9 @@
 # clips per base class (split s1 here; synthetic_temporal_s{1,2,3}.py pick
 # the split: disjoint clips, other seed). Test in ONE run: base test clips in
 # the temporal base vocabulary, novel test clips in the temporal novel
-# vocabulary; BaseNovelMetric -> base, novel, HM. No validation during
+# vocabulary; BaseNovelMetric -> base, novel, HM, and TwinOrderMetric ->
+# base/novel pair_top1 (class or its twin) and order_acc (the frame-order
+# accuracy between twins; order-invariant: 50). No validation during
 # training (the last epoch is tested). The anchor set and the stage-1
 # auxiliary lists are synthetic_b2n.py's (GA2 leaves use them unchanged).
 _base_ = ['./synthetic_b2n.py']
@@ -64,3 +66,10 @@ test_dataloader = dict(
                  data_prefix=dict(video=video_root), test_mode=True,
                  pipeline=[]),
         ]))
+# Base/novel/HM as in synthetic_b2n.py, and the frame-order accuracy between
+# each class and its time-reversed twin (docs/synthetic_world.md).
+test_evaluator = [
+    dict(type='BaseNovelMetric'),
+    dict(type='TwinOrderMetric',
+         class_files=dict(base=base_classes, novel=novel_classes)),
+]

@@ -1,7 +1,9 @@
-"""Metrics. Importing registers ``BaseNovelMetric`` in
-``mmaction.registry.METRICS``."""
+"""Metrics. Importing registers ``BaseNovelMetric`` and
+``TwinOrderMetric`` in ``mmaction.registry.METRICS``."""
 from mmaction.registry import METRICS  # noqa: F401
 
 from .base_novel_metric import BaseNovelMetric, accuracy_stats, harmonic_mean
+from .twin_order_metric import TwinOrderMetric, twin_order_stats
 
-__all__ = ['BaseNovelMetric', 'accuracy_stats', 'harmonic_mean']
+__all__ = ['BaseNovelMetric', 'TwinOrderMetric', 'accuracy_stats',
+           'harmonic_mean', 'twin_order_stats']

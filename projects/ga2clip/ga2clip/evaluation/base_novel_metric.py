@@ -15,6 +15,66 @@ def _to_numpy(x) -> np.ndarray:
     return np.asarray(x)
 
 
+def sample_field(sample, key, default=None):
+    """``key`` of a data sample: a dict entry, a metainfo field or an
+    attribute (``default`` when absent)."""
+    if isinstance(sample, dict):
+        return sample.get(key, default)
+    if hasattr(sample, 'metainfo') and key in sample.metainfo:
+        return sample.metainfo[key]
+    return getattr(sample, key, default)
+
+
+def scored_samples(data_samples: Sequence, who: str) -> List[dict]:
+    """``[{vocab, subset, score, label}]`` of the non-anchor samples
+    (``is_anchor`` skipped; ``vocab`` absent: ``'default'``). ``who`` names
+    the metric in the error of a sample without ``pred_score`` or
+    ``gt_label``."""
+    out = []
+    for sample in data_samples:
+        if sample_field(sample, 'is_anchor', False):
+            continue
+        score = sample_field(sample, 'pred_score')
+        label = sample_field(sample, 'gt_label')
+        if score is None or label is None:
+            raise KeyError(f'{who} needs pred_score and gt_label in every '
+                           'data sample')
+        out.append(
+            dict(vocab=sample_field(sample, 'vocab', None) or 'default',
+                 subset=sample_field(sample, 'subset', None),
+                 score=_to_numpy(score).reshape(-1),
+                 label=int(_to_numpy(label).reshape(-1)[0])))
+    return out
+
+
+def group_by_vocab(results: List[dict], base_vocab: str = 'base',
+                   novel_vocab: str = 'novel') -> Dict[str, List[dict]]:
+    """The results of :func:`scored_samples` by vocabulary: base first,
+    then novel, then the rest in order of appearance."""
+    by_vocab: Dict[str, List[dict]] = OrderedDict()
+    for r in results:
+        by_vocab.setdefault(r['vocab'], []).append(r)
+    names = sorted(by_vocab, key=lambda n: (n != base_vocab,
+                                            n != novel_vocab))
+    return OrderedDict((n, by_vocab[n]) for n in names)
+
+
+def stack_group(results: List[dict], name: str):
+    """``(scores [N, C], labels [N])`` of one vocabulary's results; a
+    ``ValueError`` naming the vocabulary when the score lengths differ or a
+    label is outside the classes."""
+    sizes = {r['score'].shape[0] for r in results}
+    if len(sizes) != 1:
+        raise ValueError(f'vocabulary {name!r}: pred_score lengths differ '
+                         f'between samples ({sorted(sizes)})')
+    scores = np.stack([r['score'] for r in results])
+    labels = np.array([r['label'] for r in results])
+    if labels.min() < 0 or labels.max() >= scores.shape[1]:
+        raise ValueError(f'vocabulary {name!r}: gt_label outside the '
+                         f'{scores.shape[1]} classes of pred_score')
+    return scores, labels
+
+
 def harmonic_mean(base: float, novel: float) -> float:
     """HM = 2BN/(B+N); 0 when both are 0."""
     return 0.0 if base + novel == 0 else 2 * base * novel / (base + novel)
@@ -91,49 +151,20 @@ class BaseNovelMetric(BaseMetric):
         self.scale = 100.0 if percent else 1.0
         self.prefix_single = prefix_single
 
-    @staticmethod
-    def _get(sample, key, default=None):
-        if isinstance(sample, dict):
-            return sample.get(key, default)
-        if hasattr(sample, 'metainfo') and key in sample.metainfo:
-            return sample.metainfo[key]
-        return getattr(sample, key, default)
+    _get = staticmethod(sample_field)
 
     def process(self, data_batch: Any, data_samples: Sequence) -> None:
-        for sample in data_samples:
-            if self._get(sample, 'is_anchor', False):
-                continue
-            score = self._get(sample, 'pred_score')
-            label = self._get(sample, 'gt_label')
-            if score is None or label is None:
-                raise KeyError('BaseNovelMetric needs pred_score and '
-                               'gt_label in every data sample')
-            self.results.append(
-                dict(vocab=self._get(sample, 'vocab', None) or 'default',
-                     subset=self._get(sample, 'subset', None),
-                     score=_to_numpy(score).reshape(-1),
-                     label=int(_to_numpy(label).reshape(-1)[0])))
+        self.results.extend(scored_samples(data_samples, 'BaseNovelMetric'))
 
     def _group_stats(self, results: List[dict], name: str) -> Dict[str, float]:
-        sizes = {r['score'].shape[0] for r in results}
-        if len(sizes) != 1:
-            raise ValueError(f'vocabulary {name!r}: pred_score lengths differ '
-                             f'between samples ({sorted(sizes)})')
-        scores = np.stack([r['score'] for r in results])
-        labels = np.array([r['label'] for r in results])
-        if labels.min() < 0 or labels.max() >= scores.shape[1]:
-            raise ValueError(f'vocabulary {name!r}: gt_label outside the '
-                             f'{scores.shape[1]} classes of pred_score')
+        scores, labels = stack_group(results, name)
         return {k: v * self.scale
                 for k, v in accuracy_stats(scores, labels, self.topk).items()}
 
     def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
-        by_vocab: Dict[str, List[dict]] = OrderedDict()
-        for r in results:
-            by_vocab.setdefault(r['vocab'], []).append(r)
         # Base first, then novel, then the rest in order of appearance.
-        names = sorted(by_vocab, key=lambda n: (
-            n != self.base_vocab, n != self.novel_vocab))
+        by_vocab = group_by_vocab(results, self.base_vocab, self.novel_vocab)
+        names = list(by_vocab)
         single = len(names) == 1 and not self.prefix_single
         metrics: Dict[str, float] = OrderedDict()
         for name in names:

@@ -34,6 +34,13 @@ from .plan import (ALL_SPLITS, B2N_PROTOCOLS, UsageError, _pattern,
                    leaderboard_dir, resolve_method)
 
 METRICS = (('base/top1', 'Base'), ('novel/top1', 'Novel'), ('HM', 'HM'))
+# Optional columns per protocol (mean ± std; shown when the runs report
+# them): the temporal split's frame-order accuracy between time-reversed
+# twins (ga2clip.evaluation.TwinOrderMetric; an order-invariant model: 50).
+EXTRA_METRICS = {
+    'synthetic_temporal': (('base/order_acc', 'Base order'),
+                           ('novel/order_acc', 'Novel order')),
+}
 # t quantiles, 0.975, by degrees of freedom (n-1); beyond 30: 1.96
 T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262,
         2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101,
@@ -89,18 +96,31 @@ def paired(runs, ref_runs, metric):
                 beyond_noise=beyond)
 
 
+def _all_extra_metrics():
+    out = []
+    for extra in EXTRA_METRICS.values():
+        out += [m for m in extra if m not in out]
+    return out
+
+
 def leaderboard(runs_by_method, labels=None, reference='ivlp',
-                metrics=METRICS):
-    """The table: ``{reference, metrics, rows: [{key, label, n, runs,
-    stats: {metric: {mean, std, n, values}}, delta: {metric: paired(...)}
-    (None for the reference itself or without one)}]}``, rows in the
-    order of ``runs_by_method``."""
+                metrics=METRICS, extra_metrics=None):
+    """The table: ``{reference, metrics, extra_metrics, rows: [{key, label,
+    n, runs, stats: {metric: {mean, std, n, values}}, delta: {metric:
+    paired(...)} (None for the reference itself or without one)}]}``, rows
+    in the order of ``runs_by_method``. ``extra_metrics``: optional
+    ``(metric, column)`` pairs (default: every protocol's
+    :data:`EXTRA_METRICS`), kept only where some run reports them."""
     labels = labels or {}
     ref_runs = runs_by_method.get(reference)
+    extra = [list(m) for m in (_all_extra_metrics() if extra_metrics is None
+                               else extra_metrics)
+             if any(m[0] in r for runs in runs_by_method.values()
+                    for r in runs.values())]
     rows = []
     for key, runs in runs_by_method.items():
         stats, delta = {}, {}
-        for metric, _ in metrics:
+        for metric, _ in list(metrics) + extra:
             values = [m[metric] for m in runs.values() if metric in m]
             if values:
                 mean, std = mean_std(values)
@@ -114,7 +134,8 @@ def leaderboard(runs_by_method, labels=None, reference='ivlp',
     return dict(reference=reference,
                 reference_label=labels.get(reference, reference),
                 has_reference=ref_runs is not None,
-                metrics=[list(m) for m in metrics], rows=rows)
+                metrics=[list(m) for m in metrics], extra_metrics=extra,
+                rows=rows)
 
 
 def _cell(stat):
@@ -140,8 +161,9 @@ def markdown(board, note=''):
     """The table and its legend line (and ``note``)."""
     ref = board['reference_label']
     names = [name for _, name in board['metrics']]
+    extra = board.get('extra_metrics', [])
     head = (['method'] + names + [f'Δ{names[0]} vs {ref}']
-            + [f'Δ{n}' for n in names[1:]] + ['n'])
+            + [f'Δ{n}' for n in names[1:]] + [n for _, n in extra] + ['n'])
     lines = ['| ' + ' | '.join(head) + ' |',
              '|---|' + '---|' * (len(head) - 1)]
     for r in board['rows']:
@@ -151,6 +173,7 @@ def markdown(board, note=''):
         else:
             cells += [delta_cell((r['delta'] or {}).get(m))
                       for m, _ in board['metrics']]
+        cells += [_cell(r['stats'].get(m)) for m, _ in extra]
         lines.append(f"| {r['label']} | " + ' | '.join(cells)
                      + f" | {r['n']} |")
     legend = (f'{" / ".join(names)}: top-1 (%), mean ± sample std (n−1) '
@@ -160,6 +183,12 @@ def markdown(board, note=''):
               't(0.975, pairs−1)·std/√pairs (paired t, 95 %); n/a: one '
               f'pair. A method with one run for all splits is paired '
               f'with each of {ref}\'s runs.')
+    if extra:
+        legend += (f' {" / ".join(n for _, n in extra)}: the frame-order '
+                   'accuracy between each class and its time-reversed twin '
+                   '(%, among the clips predicted as the class or its twin; '
+                   'an order-invariant model: 50), mean ± std over the '
+                   'runs.')
     if not board['has_reference']:
         legend += f' ({ref} is not in this table: no differences.)'
     return '\n'.join(lines) + '\n\n' + legend + (
@@ -200,7 +229,8 @@ def write_leaderboard(out_dir, board, runs_by_method, stem='leaderboard',
                     'reference', 'delta_mean', 'delta_std', 'delta_n',
                     'delta_runs', 'beyond_noise'])
         for r in board['rows']:
-            for metric, _ in board['metrics']:
+            for metric, _ in (board['metrics']
+                              + board.get('extra_metrics', [])):
                 s = r['stats'].get(metric)
                 d = (r['delta'] or {}).get(metric)
                 w.writerow([
@@ -266,7 +296,8 @@ def run_leaderboard(args):
         raise RuntimeError(f'no results for {", ".join(missing)}')
     where = (f'{args.protocol} {args.dataset}' if args.protocol == 'b2n'
              else args.protocol)
-    board = leaderboard(runs_by_method, labels, reference)
+    board = leaderboard(runs_by_method, labels, reference,
+                        extra_metrics=EXTRA_METRICS.get(args.protocol, ()))
     md, _ = write_leaderboard(
         out, board, runs_by_method,
         title=f'{where}: top-1 (%), mean ± std over splits', group=where,
