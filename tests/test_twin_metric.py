@@ -268,6 +268,16 @@ def test_leaderboard_order_columns(tmp_path):
     assert json.loads(open(paths['json']).read())['leaderboard'][
         'extra_metrics'] == [['base/order_acc', 'Base order'],
                              ['novel/order_acc', 'Novel order']]
+    # the demo's table (same code, no protocol list given) is run_protocol's
+    from ga2clip.apis import demo
+    args = demo.parse_args(['--work-dir', str(tmp_path / 'demo')])
+    demo_md, _ = demo.write_outputs(args, 'synthetic_temporal', runs,
+                                    {'ivlp': 'IVLP', 'clip-zeroshot': 'ZS'},
+                                    '')
+    ref = lb.leaderboard(runs, {'ivlp': 'IVLP', 'clip-zeroshot': 'ZS'},
+                         extra_metrics=lb.EXTRA_METRICS['synthetic_temporal'])
+    assert demo_md.split('\n\n')[0] == lb.markdown(ref).split('\n\n')[0]
+    assert '| Base order | Novel order |' in demo_md
 
 
 def test_methods_leaderboard_of_the_temporal_protocol(tmp_path, capsys):
