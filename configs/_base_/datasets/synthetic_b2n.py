@@ -1,7 +1,9 @@
 # Base-to-novel on the embedded synthetic world (ga2clip.synthetic; made by
 # `python tools/synthetic/generate_world.py --out data/synthetic/world`).
-# 8 frames of 32x32. Train: 16 clips per base class (split s1 here;
-# synthetic_b2n_s{1,2,3}.py pick the split: disjoint clips, other seed).
+# World v2: videos of 8 frames of 32x32, of which 4 are sampled (uniform
+# segments; the demo's CPU budget). Train: 4 clips per base class (split s1
+# here; synthetic_b2n_s{1,2,3}.py pick the split: disjoint clips, other
+# seed).
 # Test in ONE run: base test clips in the base vocabulary, novel test clips
 # in the novel vocabulary (two closed sets); BaseNovelMetric -> base, novel,
 # HM. No validation during training: the last epoch is tested (no selection
@@ -33,7 +35,7 @@ anchor_dataset = dict(
 ga2_anchored_train = dict(
     batch_sampler=dict(type='AnchorBatchSampler', num_anchors=num_anchors),
     dataset=dict(type='AnchoredDataset', anchor=anchor_dataset))
-num_frames = 8
+num_frames = 4
 meta_keys = ('img_shape', 'vocab', 'is_anchor', 'subset')
 train_list = train_list_s1
 base_classes = data_root + '/base_classes.csv'

@@ -1,4 +1,4 @@
-# Synthetic base-to-novel, split s3 (16 clips per base class, disjoint
+# Synthetic base-to-novel, split s3 (4 clips per base class, disjoint
 # from the other splits' clips).
 _base_ = ['./synthetic_b2n.py']
 train_dataloader = dict(dataset=dict(ann_file={{_base_.train_list_s3}}))

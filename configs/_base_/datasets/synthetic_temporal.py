@@ -4,7 +4,7 @@
 # Classes '<colour> <shape> moving <motion>' differ from their time-reversed
 # twin only in the order of the frames (docs/synthetic_world.md, "Temporal
 # split"). Base vocabulary: motions left/right (16 classes); novel vocabulary:
-# the novel-only motions up/down (16 classes). 8 frames of 32x32. Train: 16
+# the novel-only motions up/down (16 classes). 4 of 8 frames of 32x32. Train: 8
 # clips per base class (split s1 here; synthetic_temporal_s{1,2,3}.py pick
 # the split: disjoint clips, other seed). Test in ONE run: base test clips in
 # the temporal base vocabulary, novel test clips in the temporal novel
@@ -22,7 +22,7 @@ train_list_s3 = data_root + '/temporal_train_s3.txt'
 train_list = train_list_s1
 base_classes = data_root + '/temporal_base_classes.csv'
 novel_classes = data_root + '/temporal_novel_classes.csv'
-num_frames = 8
+num_frames = 4
 meta_keys = ('img_shape', 'vocab', 'is_anchor', 'subset')
 
 # NO Flip here (synthetic_b2n.py flips horizontally): a horizontal flip turns

@@ -4,7 +4,7 @@
 _base_ = [
     '../../../../configs/_base_/models/clip_zeroshot_synth.py',
     '../../../../configs/_base_/datasets/synthetic_temporal.py',
-    '../../../../configs/_base_/schedules/synth_6e.py',
+    '../../../../configs/_base_/schedules/synth_12e.py',
     '../../../../configs/_base_/default_runtime.py',
 ]
 train_dataloader = None

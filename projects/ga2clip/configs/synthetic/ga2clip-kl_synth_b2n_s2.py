@@ -2,7 +2,7 @@
 _base_ = [
     '../../../../configs/_base_/models/ga2clip_synth.py',
     '../../../../configs/_base_/datasets/synthetic_b2n_s2.py',
-    '../../../../configs/_base_/schedules/synth_6e.py',
+    '../../../../configs/_base_/schedules/synth_12e.py',
     '../../../../configs/_base_/default_runtime.py',
 ]
 model = dict(anchor_loss=dict(type='KLAnchorLoss', loss_weight=1.0))

@@ -3,7 +3,7 @@
 _base_ = [
     '../../../../configs/_base_/models/msta_synth.py',
     '../../../../configs/_base_/datasets/synthetic_temporal_s3.py',
-    '../../../../configs/_base_/schedules/synth_6e.py',
+    '../../../../configs/_base_/schedules/synth_12e.py',
     '../../../../configs/_base_/default_runtime.py',
 ]
 randomness = dict(seed=3)

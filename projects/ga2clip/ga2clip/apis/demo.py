@@ -362,8 +362,9 @@ def main(argv=None):
             'restore it from git or remake it with '
             'python tools/synthetic/pretrain_clip.py')
     from ga2clip.synthetic import generate_world
+    from ga2clip.synthetic.generate import DEFAULT_TEMPORAL_SHOTS
     kw = dict(counts=QUICK_COUNTS, shots=2, num_fewshot_seeds=3) \
-        if args.quick else {}
+        if args.quick else dict(temporal_shots=DEFAULT_TEMPORAL_SHOTS)
     for seed in args.world_seeds:
         world = world_dir(args, seed)
         generate_world(world, seed=seed, workers=args.workers,

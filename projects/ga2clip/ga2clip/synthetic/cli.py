@@ -22,7 +22,13 @@ def generate_main(argv=None) -> int:
         p.add_argument(f'--{split.replace("_", "-")}', type=int, default=n,
                        metavar='N', help=f'clips per class in {split} '
                        f'(anchor: total) (default: {n})')
-    p.add_argument('--shots', type=int, default=16)
+    p.add_argument('--shots', type=int, default=G.DEFAULT_SHOTS,
+                   help='clips per base class in each base_train_s<k>.txt '
+                   '(default: %(default)s)')
+    p.add_argument('--temporal-shots', type=int,
+                   default=G.DEFAULT_TEMPORAL_SHOTS,
+                   help='clips per temporal base class in each '
+                   'temporal_train_s<k>.txt (default: %(default)s)')
     p.add_argument('--fewshot-seeds', type=int, default=3)
     p.add_argument('--frames', type=int, default=8)
     p.add_argument('--size', type=int, default=32)
@@ -44,6 +50,7 @@ def generate_main(argv=None) -> int:
         G.generate_world(a.out, seed=a.seed, splits=a.splits, counts=counts,
                          num_frames=a.frames, size=a.size, shift=shift,
                          shots=a.shots, num_fewshot_seeds=a.fewshot_seeds,
+                         temporal_shots=a.temporal_shots,
                          workers=a.workers, reuse=not a.no_reuse)
     except (ValueError, RuntimeError, OSError) as err:
         print(f'error: {err}', file=sys.stderr)

@@ -48,7 +48,11 @@ SPLIT_IDS = dict(base_train=1, base_test=2, novel_test=3, aux_train=4,
 SPLIT_CLASSES = dict(base_train='base', base_test='base',
                      novel_test='novel', aux_train='aux', aux_test='aux',
                      anchor='anchor')
-DEFAULT_COUNTS = dict(base_train=48, base_test=25, novel_test=20,
+#: world v2: few shots (4 per base class, 8 per temporal base class), three
+#: disjoint draws each; the pools hold exactly those draws
+DEFAULT_SHOTS = 4
+DEFAULT_TEMPORAL_SHOTS = 8
+DEFAULT_COUNTS = dict(base_train=12, base_test=25, novel_test=20,
                       aux_train=16, aux_test=10, anchor=256)
 #: the base-to-novel splits (and the stage-1 / anchor sets)
 ALL_SPLITS = tuple(DEFAULT_COUNTS)
@@ -57,7 +61,7 @@ TEMPORAL_SPLIT_CLASSES = dict(temporal_train='temporal_base',
                               temporal_base_test='temporal_base',
                               temporal_novel_test='temporal_novel')
 TEMPORAL_SPLITS = tuple(TEMPORAL_SPLIT_CLASSES)
-DEFAULT_COUNTS.update(temporal_train=48, temporal_base_test=50,
+DEFAULT_COUNTS.update(temporal_train=24, temporal_base_test=50,
                       temporal_novel_test=50)
 #: every split of the default world
 WORLD_SPLITS = ALL_SPLITS + TEMPORAL_SPLITS
@@ -164,10 +168,11 @@ def _write_csv(path: str, names: List[str]) -> None:
 
 
 def world_settings(seed, counts, num_frames, size, shift, shots,
-                   num_fewshot_seeds) -> dict:
+                   num_fewshot_seeds, temporal_shots=None) -> dict:
     return dict(version=FORMAT_VERSION, seed=int(seed), counts=counts,
                 num_frames=num_frames, size=size, shift=shift.to_dict(),
-                shots=shots, num_fewshot_seeds=num_fewshot_seeds)
+                shots=shots, temporal_shots=temporal_shots or shots,
+                num_fewshot_seeds=num_fewshot_seeds)
 
 
 def generate_world(out: str, seed: int = 0,
@@ -175,8 +180,9 @@ def generate_world(out: str, seed: int = 0,
                    counts: Optional[Dict[str, int]] = None,
                    num_frames: int = 8, size: int = 32,
                    shift: Optional[W.DomainShift] = None,
-                   shots: int = 16, num_fewshot_seeds: int = 3,
+                   shots: int = DEFAULT_SHOTS, num_fewshot_seeds: int = 3,
                    workers: int = 1, reuse: bool = True,
+                   temporal_shots: Optional[int] = None,
                    log=print) -> dict:
     """Generate the downstream world into ``out``; returns the settings
     (also written to ``out/world.json``).
@@ -193,7 +199,8 @@ def generate_world(out: str, seed: int = 0,
         shots, num_fewshot_seeds: ``base_train_s{k}.txt`` for k = 1..n hold
             ``shots`` clips per base class, disjoint across k (needs
             ``counts['base_train'] >= shots * n``); the same for
-            ``temporal_train_s{k}.txt`` from ``temporal_train``.
+            ``temporal_train_s{k}.txt`` from ``temporal_train`` with
+            ``temporal_shots`` (None: ``shots``).
         workers: processes (output is identical for any number).
         reuse: skip the work when ``out/world.json`` has the same settings
             and every list exists.
@@ -207,7 +214,7 @@ def generate_world(out: str, seed: int = 0,
     splits = [s for s in WORLD_SPLITS if s in set(splits)]
     settings = world_settings(seed, {s: counts[s] for s in splits},
                               num_frames, size, shift, shots,
-                              num_fewshot_seeds)
+                              num_fewshot_seeds, temporal_shots)
     info_path = osp.join(out, 'world.json')
     write_descriptions(out, log=log)  # MSTA targets; a user's file is kept
     write_temporal_descriptions(out, log=log)
@@ -218,13 +225,16 @@ def generate_world(out: str, seed: int = 0,
                 osp.isfile(osp.join(out, f'{s}.txt')) for s in splits):
             log(f'reusing the synthetic world in {out} (same settings)')
             return settings
+    pool_shots = {p: (temporal_shots or shots) if p.startswith('temporal')
+                  else shots for p in FEWSHOT_POOLS}
     for pool_split in FEWSHOT_POOLS:
+        k = pool_shots[pool_split]
         if pool_split in splits and counts[pool_split] < \
-                shots * num_fewshot_seeds:
+                k * num_fewshot_seeds:
             raise ValueError(
                 f'{pool_split} has {counts[pool_split]} clips per class; '
-                f'{num_fewshot_seeds} disjoint {shots}-shot splits need '
-                f'{shots * num_fewshot_seeds}')
+                f'{num_fewshot_seeds} disjoint {k}-shot splits need '
+                f'{k * num_fewshot_seeds}')
     os.makedirs(osp.join(out, 'meta'), exist_ok=True)
     sets = _class_sets()
     for kind, names in sets.items():
@@ -248,7 +258,7 @@ def generate_world(out: str, seed: int = 0,
             with open(osp.join(out, 'meta', f'{split}.jsonl'), 'w') as f:
                 f.writelines(json.dumps(r) + '\n' for r in rows)
             if split in FEWSHOT_POOLS:
-                _write_fewshot(out, rows, len(names), shots,
+                _write_fewshot(out, rows, len(names), pool_shots[split],
                                num_fewshot_seeds, prefix=split)
             log(f'  {split}: {len(rows)} clips, {len(names)} classes '
                 f'({time.time() - t0:.1f}s)')

@@ -152,11 +152,20 @@ class DomainShift:
 
 
 WEB = DomainShift()
-#: the calibrated downstream shift (see docs/synthetic_world.md)
-DOWNSTREAM = DomainShift(amp=0.03, block=8, sig=0.03, speed=1.5,
-                         cls_tint=0.06, cls_bg=0.06, cls_size=0.1,
+#: world v2's downstream shift, calibrated for the v2 checkpoint (see
+#: docs/synthetic_world.md): strong class-specific parts (object tint,
+#: background colour, size) over a moderate shared part
+DOWNSTREAM = DomainShift(amp=0.15, block=8, sig=0.03, speed=1.5,
+                         cls_tint=0.12, cls_bg=0.2, cls_size=0.15,
                          clip_tint=0.04, bg_level=(0.4, 0.6),
                          stripe_period=(3.0, 5.0))
+#: world v1's shift, calibrated for the v1 checkpoint (flat web domain, 900
+#: steps): ``generate_world.py --amp 0.03 --cls-tint 0.06 --cls-bg 0.06
+#: --cls-size 0.1``
+DOWNSTREAM_V1 = DomainShift(amp=0.03, block=8, sig=0.03, speed=1.5,
+                            cls_tint=0.06, cls_bg=0.06, cls_size=0.1,
+                            clip_tint=0.04, bg_level=(0.4, 0.6),
+                            stripe_period=(3.0, 5.0))
 
 
 def web_shift(rng) -> DomainShift:
