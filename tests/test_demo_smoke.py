@@ -18,9 +18,15 @@ import pytest
 
 from conftest import REPO_ROOT
 from ga2clip.apis import demo
-from ga2clip.protocols.methods import demo_default_methods, demo_methods
+from ga2clip.protocols.methods import (demo_default_methods,
+                                       demo_default_temporal_methods,
+                                       demo_methods)
 
 DEFAULT = demo_default_methods()
+# the default run's temporal rows: zero-shot, IVLP and the frame-order
+# methods of the default set
+DEFAULT_T = demo_default_temporal_methods()
+ROWS = {'synthetic': DEFAULT, 'synthetic_temporal': DEFAULT_T}
 FOLDERS = {'synthetic': 'b2n', 'synthetic_temporal': 'temporal'}
 
 
@@ -61,8 +67,17 @@ def test_full_plan_is_every_demo_method():
     # the default run: demo_default methods, world seed 0
     args = demo.parse_args([])
     assert args.methods == [m.key for m in DEFAULT]
-    assert args.world_seeds == [0] and len(demo.plan(args)) == 1 + 2 * (
-        1 + 7 * 3)
+    assert [m.key for m in DEFAULT_T] == [
+        'clip-zeroshot', 'ivlp', 'vita-clip', 'msta']
+    assert demo.protocol_methods(args, 'synthetic') == args.methods
+    assert demo.protocol_methods(args, 'synthetic_temporal') == [
+        m.key for m in DEFAULT_T]
+    assert args.world_seeds == [0] and len(demo.plan(args)) == 1 + (
+        1 + 7 * 3) + (1 + 3 * 3)
+    # methods the user names run on both protocols
+    named = demo.parse_args(['--methods', 'ivlp', 'atprompt-ivlp'])
+    assert demo.protocol_methods(named, 'synthetic_temporal') == [
+        'ivlp', 'atprompt-ivlp']
     # --quick: split 1 and one epoch
     argv = demo.protocol_argv(demo.parse_args(['--quick']), 0, 'synthetic')
     assert argv[argv.index('--splits') + 1:][:2] == ['1', '--work-dir']
@@ -101,7 +116,7 @@ def test_demo_quick_end_to_end(short_tmp):
     assert 'Logging error' not in out + proc.stderr
     # a progress line per run (stage 1 + per protocol: zero-shot's one
     # test-only run + one s1 run of each trained method), ETA included
-    total = 1 + 2 * len(DEFAULT)
+    total = 1 + len(DEFAULT) + len(DEFAULT_T)
     progress = re.findall(r'^\[(\d+)/(\d+) \| (\d+)s elapsed \| ETA '
                           r'(\d+s|\?)\] (.*)$', out, re.M)
     assert [int(k) for k, *_ in progress] == list(range(1, total + 1))
@@ -109,7 +124,7 @@ def test_demo_quick_end_to_end(short_tmp):
     assert progress[-1][3] == '0s' and 'summary written' in out
     assert 'stage 1' in progress[0][4]
     for protocol in FOLDERS:
-        for m in DEFAULT:
+        for m in ROWS[protocol]:
             run = 'all_splits' if m.key == 'clip-zeroshot' else 's1'
             lines = [p[4] for p in progress
                      if p[4].startswith(f'{m.key} {protocol} {run}: base ')]
@@ -123,18 +138,18 @@ def test_demo_quick_end_to_end(short_tmp):
         with open(board / 'results.csv', newline='') as f:
             rows = list(csv.DictReader(f))
         assert list(dict.fromkeys(r['method'] for r in rows)) == [
-            m.key for m in DEFAULT]
+            m.key for m in ROWS[protocol]]
         assert {'base/top1', 'novel/top1', 'HM'} <= {r['metric'] for r in rows}
         for r in rows:
             assert 0.0 <= float(r['mean']) <= 100.0 and r['n'] == '1', r
         md = (board / 'results.md').read_text()
-        for m in DEFAULT:
+        for m in ROWS[protocol]:
             assert f'| {m.label} |' in md and m.label in out, m.label
         # HM is consistent with base and novel of every run
         data = json.loads((board / 'results.json').read_text())
         assert data['protocol'] == protocol and data['world_seeds'] == [0]
         runs = data['methods']
-        assert set(runs) == {m.key for m in DEFAULT}
+        assert set(runs) == {m.key for m in ROWS[protocol]}
         for method, by_split in runs.items():
             for metrics in by_split.values():
                 b, n = metrics['base/top1'], metrics['novel/top1']
@@ -159,7 +174,7 @@ def test_demo_quick_end_to_end(short_tmp):
     for protocol in FOLDERS:
         log = (work / 'w0' / f'{protocol}.log').read_text()
         trains = [ln for ln in log.splitlines() if 'tools/train.py' in ln]
-        assert len(trains) == len(DEFAULT) - 1
+        assert len(trains) == len(ROWS[protocol]) - 1
         for ln in trains:
             ga2 = 'ga2clip-' in ln
             assert (f'hard_prompt.path={stage1}' in ln) == ga2, ln
