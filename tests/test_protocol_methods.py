@@ -34,11 +34,17 @@ def test_demo_rows_are_the_table():
     default = [m.key for m in methods.METHODS if m.demo_default]
     assert demo_api.parse_args([]).methods == default
     assert demo_api.parse_args(['--full']).methods == demo
-    # the rows of the README's demo table, in its order
-    readme = (REPO_ROOT / 'README.md').read_text().split(
-        '| method | Base | Novel | HM | runs |')[1].split('\n\n')[0]
-    rows = [ln.split('|')[1].strip() for ln in readme.splitlines()[2:]]
-    assert rows == [methods.get(k).label for k in demo]
+    # the rows of the README's demo tables (the default run), in order
+    text = (REPO_ROOT / 'README.md').read_text()
+    for header, keys in (
+            ('| method | Base | Novel | HM | ΔBase vs IVLP | ΔNovel | ΔHM '
+             '| n |', default),
+            ('| method | Base | Novel | HM | ΔBase vs IVLP | ΔNovel | ΔHM '
+             '| Base order | Novel order | n |',
+             [m.key for m in methods.demo_default_temporal_methods()])):
+        table = text.split(header)[1].split('\n\n')[0]
+        rows = [ln.split('|')[1].strip() for ln in table.splitlines()[2:]]
+        assert rows == [methods.get(k).label for k in keys], header
 
 
 def test_demo_default_set():
