@@ -356,6 +356,34 @@ def sample_spec(rng, name: Optional[str], seed: Sequence[int]) -> ClipSpec:
                     tuple(int(s) for s in seed))
 
 
+def _object_draws(rng, spec: ClipSpec, shift: DomainShift, cls: dict,
+                  size: int):
+    """The per-clip draws of an object's look and motion, in this rng order
+    (both renderers share it): colour with the class and clip tints, drift
+    direction and speed, texture pattern. Returns ``(rgb, dvec, speed,
+    tex)``; radii come from :func:`_object_radius`."""
+    scale = size / 32.0
+    rgb = np.asarray(COLOUR_RGB[spec.colour], np.float32)
+    rgb = rgb + cls['tint'] + rng.normal(0, shift.clip_tint, 3)
+    rgb = np.clip(rgb, 0, 1).astype(np.float32)
+    dvec = np.asarray(DIR_VEC[spec.direction])
+    speed = shift.speed * rng.uniform(0.7, 1.3) * scale
+    period = rng.uniform(*shift.stripe_period) * scale
+    theta = rng.uniform(0, math.pi)
+    phase = tuple(rng.uniform(0, 10, 2))
+    tex = texture_pattern(spec.texture, size, period, theta, phase)
+    return rgb, dvec, speed, tex
+
+
+def _object_radius(rng, spec: ClipSpec, cls: dict, size: int) -> float:
+    """One object's radius (px): the size class's range, the class-specific
+    size factor, clipped to what a frame holds."""
+    scale = size / 32.0
+    r_lo, r_hi = ((4.5, 6.0) if spec.size == 'small' else (8.0, 10.5))
+    r = rng.uniform(r_lo, r_hi) * scale * cls['size']
+    return float(np.clip(r, 3.5 * scale, 12.5 * scale))
+
+
 def render_clip(spec: ClipSpec, shift: DomainShift, num_frames: int = 8,
                 size: int = 32, world_seed: int = 0,
                 frame_index: Optional[int] = None) -> np.ndarray:
@@ -373,21 +401,10 @@ def render_clip(spec: ClipSpec, shift: DomainShift, num_frames: int = 8,
         _scribbles(rng, frames, size)
     else:
         n_obj = 2 if spec.count == 'two' else 1
-        scale = size / 32.0
-        r_lo, r_hi = ((4.5, 6.0) if spec.size == 'small' else (8.0, 10.5))
-        rgb = np.asarray(COLOUR_RGB[spec.colour], np.float32)
-        rgb = rgb + cls['tint'] + rng.normal(0, shift.clip_tint, 3)
-        rgb = np.clip(rgb, 0, 1).astype(np.float32)
-        dvec = np.asarray(DIR_VEC[spec.direction])
-        speed = shift.speed * rng.uniform(0.7, 1.3) * scale
-        period = rng.uniform(*shift.stripe_period) * scale
-        theta = rng.uniform(0, math.pi)
-        phase = tuple(rng.uniform(0, 10, 2))
-        tex = texture_pattern(spec.texture, size, period, theta, phase)
+        rgb, dvec, speed, tex = _object_draws(rng, spec, shift, cls, size)
         occupied = []
         for k in range(n_obj):
-            r = rng.uniform(r_lo, r_hi) * scale * cls['size']
-            r = float(np.clip(r, 3.5 * scale, 12.5 * scale))
+            r = _object_radius(rng, spec, cls, size)
             angle = rng.uniform(-0.3, 0.3)
             lo, hi = r + 0.5, size - r - 0.5
             for _try in range(10):
@@ -577,19 +594,8 @@ def render_temporal_clip(spec: ClipSpec, shift: DomainShift,
     bg = _background(rng, shift, size, cls['bg'])
     T = num_frames
     frames = np.repeat(bg[None], T, 0)
-    scale = size / 32.0
-    r_lo, r_hi = ((4.5, 6.0) if spec.size == 'small' else (8.0, 10.5))
-    rgb = np.asarray(COLOUR_RGB[spec.colour], np.float32)
-    rgb = rgb + cls['tint'] + rng.normal(0, shift.clip_tint, 3)
-    rgb = np.clip(rgb, 0, 1).astype(np.float32)
-    dvec = np.asarray(DIR_VEC[spec.direction])
-    speed = shift.speed * rng.uniform(0.7, 1.3) * scale
-    period = rng.uniform(*shift.stripe_period) * scale
-    theta = rng.uniform(0, math.pi)
-    phase = tuple(rng.uniform(0, 10, 2))
-    tex = texture_pattern(spec.texture, size, period, theta, phase)
-    r = rng.uniform(r_lo, r_hi) * scale * cls['size']
-    r = float(np.clip(r, 3.5 * scale, 12.5 * scale))
+    rgb, dvec, speed, tex = _object_draws(rng, spec, shift, cls, size)
+    r = _object_radius(rng, spec, cls, size)
     angle = rng.uniform(-0.3, 0.3)
     lo, hi = r + 0.5, size - r - 0.5
     travel = min(speed * max(T - 1, 0), hi - lo)
