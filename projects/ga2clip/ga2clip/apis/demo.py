@@ -144,6 +144,13 @@ def protocol_methods(args, protocol):
     return list(args.methods)
 
 
+def needs_stage1(args):
+    """Whether a method the demo runs (any protocol) needs stage 1's hard
+    prompt."""
+    return any(method_table.get(k).hard_prompt for p in args.protocols
+               for k in protocol_methods(args, p))
+
+
 def protocol_argv(args, seed, protocol):
     """The ``tools/run_protocol.py`` command line the demo runs for one
     world and protocol (without the program name)."""
@@ -173,8 +180,7 @@ def plan(args):
     from ..protocols.plan import plan_runs
     units = []
     for seed in args.world_seeds:
-        if any(method_table.get(k).hard_prompt
-               for p in args.protocols for k in protocol_methods(args, p)):
+        if needs_stage1(args):
             units.append(Unit(seed, None, 'stage 1', None, True))
         for protocol in args.protocols:
             pargs = _protocol_args(args, seed, protocol)
@@ -392,15 +398,12 @@ def main(argv=None):
                      f'synthetic world ready in {world}')
 
     _quiet_config_logs()
-    needs_stage1 = any(method_table.get(k).hard_prompt
-                       for p in args.protocols
-                       for k in protocol_methods(args, p))
     runs = {p: {} for p in args.protocols}
     progress.mark()
     try:
         for seed in args.world_seeds:
             os.environ['GA2CLIP_SYNTH_ROOT'] = world_dir(args, seed)
-            if needs_stage1:
+            if needs_stage1(args):
                 _stage1(args, seed, progress)
             for protocol in args.protocols:
                 by_method = _run_protocol(args, seed, protocol, progress)

@@ -110,7 +110,6 @@ def web_domain_accuracy(model, tokenizer, per_class: int = 4,
     attributes a frame shows). ``web``: ``'flat'`` (v1's web domain) or
     ``'varied'`` (a :func:`~ga2clip.synthetic.world.web_shift` per clip)."""
     from . import world as W
-    from .pretrain import to_tensor
     out = {}
     for vocab, names in (('base', W.base_classes()),
                          ('novel', W.novel_classes())):
