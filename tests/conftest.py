@@ -9,6 +9,34 @@ os.environ.setdefault('OMP_NUM_THREADS', '2')
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
+def read_list(path):
+    """``(relative path, label)`` rows of a video list file."""
+    rows = [ln.split() for ln in Path(path).read_text().splitlines()]
+    return [(r, int(lab)) for r, lab in rows]
+
+
+def read_class_csv(path):
+    """The names of an ``id,name`` class csv, checking the header and that
+    the ids are 0..n-1 in order."""
+    lines = Path(path).read_text().splitlines()
+    assert lines[0] == 'id,name'
+    rows = [ln.split(',', 1) for ln in lines[1:]]
+    assert [int(i) for i, _ in rows] == list(range(len(rows)))
+    return [n for _, n in rows]
+
+
+def write_finished_runs(work, protocol, finished):
+    """Mark runs finished for ``tools/run_protocol.py``: ``finished`` is
+    ``{method key: {run: metrics}}``; each run gets the ``metrics.json``
+    the runner reads instead of training (``<work>/<protocol>_<key>/<run>``)."""
+    import json
+    for key, by_run in finished.items():
+        for run, metrics in by_run.items():
+            d = Path(work) / f'{protocol}_{key}' / run
+            d.mkdir(parents=True)
+            (d / 'metrics.json').write_text(json.dumps(metrics))
+
+
 def write_video(path, num_frames=8, size=32, seed=0, color=None):
     """Write a small mp4 (mp4v) with cv2; each frame a coloured square that
     moves, on a noisy background. Returns the path."""

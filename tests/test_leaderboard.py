@@ -8,6 +8,7 @@ import math
 
 import pytest
 
+from conftest import write_finished_runs
 from ga2clip.protocols import leaderboard as lb
 from ga2clip.protocols import methods
 from ga2clip.protocols.cli import main
@@ -250,11 +251,7 @@ def test_methods_leaderboard_from_finished_runs(tmp_path, capsys):
     runs = _runs()
     finished = {'clip-zeroshot': runs['clip-zeroshot'], 'ivlp': runs['ivlp'],
                 'ga2clip-official': runs['steady']}
-    for key, by_run in finished.items():
-        for run, metrics in by_run.items():
-            d = work / f'synthetic_{key}' / run
-            d.mkdir(parents=True)
-            (d / 'metrics.json').write_text(json.dumps(metrics))
+    write_finished_runs(work, 'synthetic', finished)
     assert main(['synthetic', '--methods', 'zero-shot', 'ivlp',
                  'ga2clip-official', '--work-dir', str(work)]) == 0
     out = capsys.readouterr().out

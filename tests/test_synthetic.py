@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import torch
 
+from conftest import read_class_csv, read_list
 from ga2clip import synthetic as S
 from ga2clip.synthetic import generate as G
 from ga2clip.synthetic import world as W
@@ -32,19 +33,6 @@ def tiny_world(tmp_path_factory):
                      num_fewshot_seeds=3, workers=1, reuse=False,
                      log=lambda *a: None)
     return out
-
-
-def _read_list(path):
-    rows = [ln.split() for ln in Path(path).read_text().splitlines()]
-    return [(r, int(lab)) for r, lab in rows]
-
-
-def _read_csv(path):
-    lines = Path(path).read_text().splitlines()
-    assert lines[0] == 'id,name'
-    rows = [ln.split(',', 1) for ln in lines[1:]]
-    assert [int(i) for i, _ in rows] == list(range(len(rows)))
-    return [n for _, n in rows]
 
 
 # ------------------------------------------------------------ partition
@@ -106,13 +94,13 @@ def test_class_specific_shift():
 # ------------------------------------------------------------ files
 def test_world_files_and_labels(tiny_world):
     out = tiny_world
-    classes = {k: _read_csv(out / f'{k}_classes.csv')
+    classes = {k: read_class_csv(out / f'{k}_classes.csv')
                for k in ('base', 'novel', 'aux', 'anchor')}
     assert classes['base'] == S.base_classes()
     assert classes['novel'] == S.novel_classes()
     assert classes['anchor'] == [S.ANCHOR_CLASS]
     for split, kind in G.SPLIT_CLASSES.items():
-        items = _read_list(out / f'{split}.txt')
+        items = read_list(out / f'{split}.txt')
         n = TINY[split] * (1 if kind == 'anchor' else len(classes[kind]))
         assert len(items) == n
         for rel, lab in items:
@@ -124,7 +112,7 @@ def test_world_files_and_labels(tiny_world):
     # few-shot splits: 2 shots per base class, disjoint across seeds
     seen = set()
     for k in (1, 2, 3):
-        items = _read_list(out / f'base_train_s{k}.txt')
+        items = read_list(out / f'base_train_s{k}.txt')
         labels = [lab for _, lab in items]
         assert sorted(labels) == sorted(list(range(32)) * 2)
         paths = {r for r, _ in items}
@@ -156,7 +144,7 @@ def test_captions_name_class_attributes(tiny_world):
 
 
 def test_decoded_videos_match_rendering(tiny_world):
-    items = _read_list(tiny_world / 'novel_test.txt')
+    items = read_list(tiny_world / 'novel_test.txt')
     rendered = list(S.render_split('novel_test', seed=3, per_class=1))
     errs = []
     for (rel, lab), (spec, frames, lab2) in zip(items, rendered):
@@ -181,7 +169,7 @@ def test_generation_deterministic_across_workers(tiny_world, tmp_path):
             (tiny_world / f'{split}.txt').read_text()
         assert (out / 'meta' / f'{split}.jsonl').read_text() == \
             (tiny_world / 'meta' / f'{split}.jsonl').read_text()
-        for rel, _ in _read_list(out / f'{split}.txt')[:10]:
+        for rel, _ in read_list(out / f'{split}.txt')[:10]:
             np.testing.assert_array_equal(
                 S.read_video(str(out / 'videos' / rel)),
                 S.read_video(str(tiny_world / 'videos' / rel)))

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import read_class_csv, read_list
 from ga2clip.synthetic import generate as G
 from ga2clip.synthetic import world as W
 from ga2clip.synthetic.descriptions import TEMPORAL_FILE_NAME
@@ -35,17 +36,6 @@ def _generate(out, seed):
 @pytest.fixture(scope='module')
 def tworld(tmp_path_factory):
     return _generate(tmp_path_factory.mktemp('temporal') / 'w', seed=5)
-
-
-def _read_list(path):
-    rows = [ln.split() for ln in Path(path).read_text().splitlines()]
-    return [(r, int(lab)) for r, lab in rows]
-
-
-def _read_csv(path):
-    lines = Path(path).read_text().splitlines()
-    assert lines[0] == 'id,name'
-    return [ln.split(',', 1)[1] for ln in lines[1:]]
 
 
 # ------------------------------------------------------------ vocabulary
@@ -160,12 +150,12 @@ def test_twins_share_the_class_specific_shift():
 # ------------------------------------------------------------ files
 def test_temporal_files_labels_and_fewshot(tworld):
     sets = W.temporal_class_sets()
-    assert _read_csv(tworld / 'temporal_base_classes.csv') == \
+    assert read_class_csv(tworld / 'temporal_base_classes.csv') == \
         sets['temporal_base']
-    assert _read_csv(tworld / 'temporal_novel_classes.csv') == \
+    assert read_class_csv(tworld / 'temporal_novel_classes.csv') == \
         sets['temporal_novel']
     for split, kind in G.TEMPORAL_SPLIT_CLASSES.items():
-        items = _read_list(tworld / f'{split}.txt')
+        items = read_list(tworld / f'{split}.txt')
         assert len(items) == TINY[split] * 16
         assert sorted(lab for _, lab in items) == \
             sorted(list(range(16)) * TINY[split])
@@ -174,7 +164,7 @@ def test_temporal_files_labels_and_fewshot(tworld):
             assert (tworld / 'videos' / rel).is_file()
     seen = set()
     for k in (1, 2, 3):
-        items = _read_list(tworld / f'temporal_train_s{k}.txt')
+        items = read_list(tworld / f'temporal_train_s{k}.txt')
         assert sorted(lab for _, lab in items) == sorted(list(range(16)) * 2)
         paths = {r for r, _ in items}
         assert not paths & seen
@@ -189,7 +179,7 @@ def test_temporal_labels_and_captions_agree(tworld):
         rows = [json.loads(ln)
                 for ln in (tworld / 'meta' / f'{split}.jsonl').open()]
         assert [(r['path'], r['label']) for r in rows] == \
-            _read_list(tworld / f'{split}.txt')
+            read_list(tworld / f'{split}.txt')
         for row in rows:
             assert sets[kind][row['label']] == row['cls']
             c, s, m = W.parse_temporal_class_name(row['cls'])
@@ -213,7 +203,7 @@ def test_generation_deterministic(tworld, tmp_path):
             (tworld / 'meta' / f'{split}.jsonl').read_text()
     assert (other / 'meta' / 'temporal_train.jsonl').read_text() != \
         (tworld / 'meta' / 'temporal_train.jsonl').read_text()
-    items = _read_list(tworld / 'temporal_novel_test.txt')[:4]
+    items = read_list(tworld / 'temporal_novel_test.txt')[:4]
     for rel, _ in items:
         ref = G.read_video(str(tworld / 'videos' / rel))
         np.testing.assert_array_equal(
@@ -223,7 +213,7 @@ def test_generation_deterministic(tworld, tmp_path):
 
 
 def test_decoded_videos_match_rendering(tworld):
-    items = _read_list(tworld / 'temporal_base_test.txt')
+    items = read_list(tworld / 'temporal_base_test.txt')
     rendered = list(G.render_split('temporal_base_test', seed=5,
                                    per_class=1))
     assert len(items) == len(rendered) == 16

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, write_finished_runs
 
 from ga2clip.evaluation import TwinOrderMetric, twin_order_stats
 from ga2clip.evaluation.twin_order_metric import REVERSED_WORDS, twin_indices
@@ -288,11 +288,7 @@ def test_methods_leaderboard_of_the_temporal_protocol(tmp_path, capsys):
     finished = {'clip-zeroshot': {'all_splits': _run(24.0, 24.0, 49.0, 51.0)},
                 'ivlp': {f's{s}': _run(40.0 + s, 30.0, 48.0 + s, 50.0)
                          for s in (1, 2, 3)}}
-    for key, by_run in finished.items():
-        for run, metrics in by_run.items():
-            d = work / f'synthetic_temporal_{key}' / run
-            d.mkdir(parents=True)
-            (d / 'metrics.json').write_text(json.dumps(metrics))
+    write_finished_runs(work, 'synthetic_temporal', finished)
     assert main(['synthetic_temporal', '--methods', 'zero-shot', 'ivlp',
                  '--work-dir', str(work)]) == 0
     out = capsys.readouterr().out
